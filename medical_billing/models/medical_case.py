@@ -1,0 +1,131 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .account_move_line import PAYER_ROLES
+
+MAX_CASE_DIAGNOSES = 12
+
+
+class MedicalCase(models.Model):
+    _name = "medical.case"
+    _description = "Case"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Title", required=True, tracking=True)
+    patient_id = fields.Many2one(
+        "res.partner", required=True, index=True, check_company=True, tracking=True,
+        domain="[('is_patient', '=', True)]",
+    )
+    date_start = fields.Date(
+        string="Start Date", required=True, default=fields.Date.context_today, tracking=True,
+    )
+    date_end = fields.Date(string="End Date", tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    primary_policy_id = fields.Many2one(
+        "medical.policy", check_company=True, tracking=True,
+        domain="[('patient_id', '=', patient_id)]",
+    )
+    secondary_policy_id = fields.Many2one(
+        "medical.policy", check_company=True, tracking=True,
+        domain="[('patient_id', '=', patient_id)]",
+    )
+    tertiary_policy_id = fields.Many2one(
+        "medical.policy", check_company=True, tracking=True,
+        domain="[('patient_id', '=', patient_id)]",
+    )
+    fee_schedule_id = fields.Many2one(
+        "medical.fee.schedule", compute="_compute_fee_schedule_id", store=True, readonly=False,
+        check_company=True, tracking=True,
+    )
+    diagnosis_ids = fields.One2many("medical.case.diagnosis", "case_id", string="Diagnoses")
+    referring_provider_id = fields.Many2one(
+        "medical.provider", check_company=True, domain="[('is_referring', '=', True)]",
+    )
+    charge_ids = fields.One2many("medical.charge", "case_id", string="Charges")
+    charge_count = fields.Integer(compute="_compute_charge_count")
+    balance = fields.Monetary(
+        string="Case Balance", compute="_compute_balance",
+        help="What patient and payers still owe on the case's posted charges.",
+    )
+    note = fields.Html()
+
+    @api.depends("patient_id")
+    def _compute_fee_schedule_id(self):
+        for case in self:
+            if not case.fee_schedule_id:
+                case.fee_schedule_id = case.patient_id.medical_fee_schedule_id
+
+    @api.depends("charge_ids")
+    def _compute_charge_count(self):
+        counts = dict(self.env["medical.charge"]._read_group(
+            [("case_id", "in", self.ids)], ["case_id"], ["__count"]
+        ))
+        for case in self:
+            case.charge_count = counts.get(case, 0)
+
+    def _compute_balance(self):
+        by_charge = self.env["account.move.line"]._medical_residual_by(
+            "medical_charge_id", [("medical_charge_id.case_id", "in", self.ids)]
+        )
+        balances = defaultdict(float)
+        for charge, residual in by_charge.items():
+            balances[charge.case_id] += residual
+        for case in self:
+            case.balance = balances[case]
+
+    @api.constrains("diagnosis_ids")
+    def _check_diagnosis_count(self):
+        for case in self:
+            if len(case.diagnosis_ids) > MAX_CASE_DIAGNOSES:
+                raise ValidationError(_(
+                    "Case %(case)s has %(count)s diagnoses: a case holds at most 12. Remove "
+                    "the ones no longer treated.",
+                    case=case.name, count=len(case.diagnosis_ids),
+                ))
+
+    @api.constrains("primary_policy_id", "secondary_policy_id", "tertiary_policy_id", "patient_id")
+    def _check_policies(self):
+        for case in self:
+            policies = case._policies_by_role()
+            if any(policy.patient_id != case.patient_id for policy in policies.values()):
+                raise ValidationError(_(
+                    "Case %(case)s can only hold policies of its patient %(patient)s.",
+                    case=case.name, patient=case.patient_id.name,
+                ))
+            if len(set(policies.values())) != len(policies):
+                raise ValidationError(_(
+                    "Case %(case)s names the same policy at two ranks: pick a different "
+                    "policy for each rank.", case=case.name,
+                ))
+            if policies.get("tertiary") and not policies.get("secondary") or \
+                    policies.get("secondary") and not policies.get("primary"):
+                raise ValidationError(_(
+                    "Case %(case)s skips a rank: fill primary, then secondary, then tertiary.",
+                    case=case.name,
+                ))
+
+    def _policies_by_role(self, date=None):
+        """Policies of the case by payer rank, only those in force at ``date`` if given."""
+        self.ensure_one()
+        policies = {role: self[f"{role}_policy_id"] for role in PAYER_ROLES}
+        return {
+            role: policy for role, policy in policies.items()
+            if policy and (not date or policy._covers(date))
+        }
+
+    def action_open_charges(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "medical_billing.medical_charge_action"
+        )
+        action["domain"] = [("case_id", "=", self.id)]
+        action["context"] = {"default_case_id": self.id}
+        return action

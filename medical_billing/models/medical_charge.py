@@ -1,0 +1,770 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .account_move_line import PARTY_ROLES, PAYER_ROLES, RESPONSIBILITY_KINDS
+
+MAX_CHARGE_DIAGNOSES = 4
+# Aging buckets of the open charges, by days past the date of service, with the
+# colour index of Odoo's palette that the list shows (10 green, 3 yellow, 2 orange, 1 red).
+AGING_BUCKETS = [
+    ("current", "Under 30 days", 30, 10),
+    ("30_60", "30-60 days", 60, 3),
+    ("60_90", "60-90 days", 90, 2),
+    ("over_90", "Over 90 days", None, 1),
+]
+# Per party: what it was charged, paid, had written off, and still owes.
+LEDGER_FIGURES = ("responsibility", "paid", "write_off", "due")
+
+
+def _ledger_amount(string):
+    return fields.Monetary(string=string, compute="_compute_ledger_figures")
+
+
+class MedicalCharge(models.Model):
+    _name = "medical.charge"
+    _description = "Charge"
+    _inherit = ["mail.thread"]
+    _order = "date_service, id"
+    _check_company_auto = True
+
+    case_id = fields.Many2one(
+        "medical.case", required=True, index=True, check_company=True, tracking=True,
+        readonly=False, ondelete="restrict",
+    )
+    patient_id = fields.Many2one(related="case_id.patient_id", store=True, index=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        [("draft", "Draft"), ("posted", "Posted"), ("reversed", "Reversed")],
+        default="draft", required=True, readonly=True, copy=False, tracking=True, index=True,
+    )
+    date_service = fields.Date(
+        string="DOS", required=True, default=fields.Date.context_today, index=True,
+        tracking=True,
+    )
+    product_id = fields.Many2one(
+        "product.product", string="Code", required=True, check_company=True, tracking=True,
+        domain="[('medical_code_type', '!=', False)]",
+    )
+    description = fields.Char(compute="_compute_description", store=True, readonly=False)
+    units = fields.Float(default=1.0, digits="Product Unit of Measure", tracking=True)
+    modifier1_id = fields.Many2one("medical.modifier", string="Modifier 1")
+    modifier2_id = fields.Many2one("medical.modifier", string="Modifier 2")
+    modifier3_id = fields.Many2one("medical.modifier", string="Modifier 3")
+    modifier4_id = fields.Many2one("medical.modifier", string="Modifier 4")
+    diagnosis_ids = fields.Many2many(
+        "medical.case.diagnosis", string="ICD Mapping",
+        compute="_compute_diagnosis_ids", store=True, readonly=False,
+        domain="[('case_id', '=', case_id)]",
+        help="The case's diagnoses this charge treats (at most 4); deselect the others.",
+    )
+    treating_provider_id = fields.Many2one(
+        "medical.provider", check_company=True, domain="[('is_treating', '=', True)]",
+    )
+    billing_provider_id = fields.Many2one(
+        "medical.provider", check_company=True, domain="[('is_billing', '=', True)]",
+    )
+    treating_clinic_id = fields.Many2one("medical.clinic", check_company=True)
+    scheduled_clinic_id = fields.Many2one("medical.clinic", check_company=True)
+    hold_patient_receipt = fields.Boolean(help="Keep this charge off patient receipts.")
+    hold_statement = fields.Boolean(help="Keep this charge off patient statements.")
+    hold_claim = fields.Boolean(help="Keep this charge off insurance claims.")
+    note = fields.Text()
+
+    # Prices, frozen once posted: they are the amounts of the charge's journal entry.
+    fee_schedule_id = fields.Many2one(
+        "medical.fee.schedule", compute="_compute_fee_schedule_id", store=True, readonly=False,
+        check_company=True,
+    )
+    price_unit = fields.Monetary(
+        string="Charge", compute="_compute_prices", store=True, readonly=False,
+        help="Unit price of the code on the clinic's price list.",
+    )
+    fee_price_unit = fields.Monetary(
+        string="Fee Schedule Charge", compute="_compute_prices", store=True, readonly=False,
+        help="Unit price of the code on the fee schedule of the case or patient.",
+    )
+    tax_ids = fields.Many2many(
+        "account.tax", string="Taxes", compute="_compute_prices", store=True, readonly=False,
+        check_company=True, domain="[('type_tax_use', '=', 'sale')]",
+    )
+    amount_list_untaxed = fields.Monetary(
+        string="Price List Amount", compute="_compute_amounts", store=True,
+    )
+    amount_list_tax = fields.Monetary(
+        string="Total Schedule Tax", compute="_compute_amounts", store=True,
+        help="Sales tax on the price list amount, before the fee schedule write-off.",
+    )
+    amount_list_total = fields.Monetary(
+        string="Total Charge", compute="_compute_amounts", store=True,
+    )
+    amount_fee_untaxed = fields.Monetary(
+        string="Fee Schedule Amount", compute="_compute_amounts", store=True,
+    )
+    amount_fee_tax = fields.Monetary(
+        string="Fee Schedule Tax", compute="_compute_amounts", store=True,
+        help="Sales tax on the fee schedule amount: the tax actually charged.",
+    )
+    amount_fee_total = fields.Monetary(
+        string="Fee Schedule Total Charge", compute="_compute_amounts", store=True,
+        help="What patient and payers owe together: the sum of the responsibility shares.",
+    )
+    amount_fee_write_off = fields.Monetary(
+        string="Fee Schedule Write Off", compute="_compute_amounts", store=True,
+    )
+
+    # Payers of the case at the date of service, kept as posted.
+    primary_payer_id = fields.Many2one(
+        "res.partner", compute="_compute_payers", store=True,
+    )
+    secondary_payer_id = fields.Many2one(
+        "res.partner", compute="_compute_payers", store=True,
+    )
+    tertiary_payer_id = fields.Many2one(
+        "res.partner", compute="_compute_payers", store=True,
+    )
+
+    move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, copy=False)
+    reversal_move_id = fields.Many2one(
+        "account.move", string="Reversal Entry", readonly=True, copy=False,
+    )
+    ledger_line_ids = fields.One2many(
+        "account.move.line", "medical_charge_id", string="Journal Items", readonly=True,
+    )
+
+    # Figures read from the posted journal items (see _compute_ledger_figures).
+    patient_responsibility = _ledger_amount("Patient Charge")
+    patient_paid = _ledger_amount("Patient Paid")
+    patient_write_off = _ledger_amount("Patient Write Off")
+    patient_due = _ledger_amount("Patient Owes")
+    primary_responsibility = _ledger_amount("Primary Payer Charge")
+    primary_paid = _ledger_amount("Primary Paid")
+    primary_write_off = _ledger_amount("Primary Write Off")
+    primary_due = _ledger_amount("Primary Owes")
+    secondary_responsibility = _ledger_amount("Secondary Payer Charge",
+    )
+    secondary_paid = _ledger_amount("Secondary Paid")
+    secondary_write_off = _ledger_amount("Secondary Write Off")
+    secondary_due = _ledger_amount("Secondary Owes")
+    tertiary_responsibility = _ledger_amount("Tertiary Payer Charge",
+    )
+    tertiary_paid = _ledger_amount("Tertiary Paid")
+    tertiary_write_off = _ledger_amount("Tertiary Write Off")
+    tertiary_due = _ledger_amount("Tertiary Owes")
+    balance = fields.Monetary(
+        compute="_compute_ledger_figures", search="_search_balance",
+        help="What patient and payers still owe on the charge together.",
+    )
+    total_write_off = fields.Monetary(
+        compute="_compute_ledger_figures",
+        help="Fee schedule write-off plus every write-off posted against the charge.",
+    )
+    has_details = fields.Boolean(
+        string="+", compute="_compute_ledger_figures",
+        help="The charge has a modifier or a write-off.",
+    )
+    days_past_due = fields.Integer(compute="_compute_aging")
+    aging_bucket = fields.Selection(
+        [(key, label) for key, label, *__ in AGING_BUCKETS], compute="_compute_aging",
+        search="_search_aging_bucket",
+    )
+    aging_color = fields.Integer(compute="_compute_aging")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("product_id")
+    def _compute_description(self):
+        for charge in self:
+            charge.description = charge.product_id.display_name
+
+    @api.depends("case_id")
+    def _compute_diagnosis_ids(self):
+        for charge in self:
+            if charge.state == "draft":
+                charge.diagnosis_ids = charge.case_id.diagnosis_ids[:MAX_CHARGE_DIAGNOSES]
+
+    @api.depends("case_id.fee_schedule_id")
+    def _compute_fee_schedule_id(self):
+        for charge in self:
+            if charge.state == "draft":
+                charge.fee_schedule_id = charge.case_id.fee_schedule_id
+
+    @api.depends("product_id", "fee_schedule_id")
+    def _compute_prices(self):
+        for charge in self.filtered(lambda c: c.state == "draft"):
+            product = charge.product_id
+            line = charge.fee_schedule_id._line_for(product) if charge.fee_schedule_id \
+                else self.env["medical.fee.schedule.line"]
+            charge.price_unit = product.lst_price
+            charge.fee_price_unit = line.price if line else product.lst_price
+            charge.tax_ids = line.tax_ids if line else product.taxes_id.filtered_domain(
+                self.env["account.tax"]._check_company_domain(charge.company_id)
+            )
+
+    @api.depends("price_unit", "fee_price_unit", "units", "tax_ids")
+    def _compute_amounts(self):
+        for charge in self:
+            list_untaxed, list_taxes = charge._tax_breakdown(charge.price_unit)
+            fee_untaxed, fee_taxes = charge._tax_breakdown(charge.fee_price_unit)
+            list_tax = sum(tax["amount"] for tax in list_taxes)
+            fee_tax = sum(tax["amount"] for tax in fee_taxes)
+            charge.amount_list_untaxed = list_untaxed
+            charge.amount_list_tax = list_tax
+            charge.amount_list_total = list_untaxed + list_tax
+            charge.amount_fee_untaxed = fee_untaxed
+            charge.amount_fee_tax = fee_tax
+            charge.amount_fee_total = fee_untaxed + fee_tax
+            charge.amount_fee_write_off = list_untaxed - fee_untaxed
+
+    @api.depends(
+        "date_service", "case_id.primary_policy_id", "case_id.secondary_policy_id",
+        "case_id.tertiary_policy_id",
+    )
+    def _compute_payers(self):
+        for charge in self:
+            if charge.state != "draft":
+                continue
+            policies = charge.case_id._policies_by_role(charge.date_service) \
+                if charge.case_id and charge.date_service else {}
+            for role in PAYER_ROLES:
+                charge[f"{role}_payer_id"] = policies[role].payer_id if role in policies \
+                    else False
+
+    @api.depends(
+        "ledger_line_ids.balance", "ledger_line_ids.amount_residual",
+        "ledger_line_ids.parent_state", "amount_fee_write_off",
+        "modifier1_id", "modifier2_id", "modifier3_id", "modifier4_id",
+    )
+    def _compute_ledger_figures(self):
+        figures = self._ledger_figures()
+        for charge in self:
+            by_role = figures[charge.id]
+            for role, __ in PARTY_ROLES:
+                for figure in LEDGER_FIGURES:
+                    charge[f"{role}_{figure}"] = by_role[role][figure]
+            charge.balance = sum(by_role[role]["due"] for role in by_role)
+            party_write_off = sum(by_role[role]["write_off"] for role in by_role)
+            charge.total_write_off = charge.amount_fee_write_off + party_write_off
+            charge.has_details = bool(
+                charge.modifier1_id or charge.modifier2_id or charge.modifier3_id
+                or charge.modifier4_id or not charge.currency_id.is_zero(party_write_off)
+            )
+
+    def _ledger_figures(self):
+        """{charge id: {role: {figure: amount}}} from the posted receivable journal items."""
+        figures = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(LEDGER_FIGURES, 0.0)))
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("medical_charge_id", "in", self.ids),
+                ("parent_state", "=", "posted"),
+                ("medical_party_role", "!=", False),
+            ],
+            ["medical_charge_id", "medical_party_role", "medical_entry_kind"],
+            ["balance:sum", "amount_residual:sum"],
+        )
+        for charge, role, kind, balance, residual in groups:
+            role_figures = figures[charge.id][role]
+            role_figures["due"] += residual
+            if kind in RESPONSIBILITY_KINDS:
+                role_figures["responsibility"] += balance
+            elif kind == "write_off":
+                role_figures["write_off"] -= balance
+            elif kind == "payment":
+                role_figures["paid"] -= balance
+        return figures
+
+    @api.depends("date_service", "state")
+    @api.depends_context("date")
+    def _compute_aging(self):
+        today = fields.Date.context_today(self)
+        open_charges = self.filtered(lambda c: c.state == "posted" and c.balance > 0)
+        for charge in self:
+            if charge not in open_charges:
+                charge.days_past_due = 0
+                charge.aging_bucket = False
+                charge.aging_color = 0
+                continue
+            days = max((today - charge.date_service).days, 0)
+            key, color = next(
+                (key, color) for key, __, limit, color in AGING_BUCKETS
+                if limit is None or days < limit
+            )
+            charge.days_past_due = days
+            charge.aging_bucket = key
+            charge.aging_color = color
+
+    def _open_charges_query(self):
+        return self.env["account.move.line"]._search([
+            ("medical_charge_id", "!=", False),
+            ("parent_state", "=", "posted"),
+            ("medical_party_role", "!=", False),
+            ("amount_residual", "!=", 0),
+        ]).subselect(SQL.identifier("account_move_line", "medical_charge_id"))
+
+    def _search_balance(self, operator, value):
+        if (operator, value) in (("!=", 0), ("!=", False), (">", 0)):
+            return [("id", "in", self._open_charges_query())]
+        if (operator, value) in (("=", 0), ("=", False)):
+            return [("id", "not in", self._open_charges_query())]
+        raise UserError(_("Balances can only be searched as open (!= 0) or settled (= 0)."))
+
+    def _search_aging_bucket(self, operator, value):
+        if operator not in ("=", "in"):
+            raise UserError(_("Aging can only be searched for one or more buckets."))
+        today = fields.Date.context_today(self)
+        keys = [value] if isinstance(value, str) else list(value)
+        domains = []
+        lower = 0
+        for key, __, limit, __ in AGING_BUCKETS:
+            if key in keys:
+                bucket = [("date_service", "<=", fields.Date.subtract(today, days=lower))]
+                if limit is not None:
+                    bucket.append(("date_service", ">", fields.Date.subtract(today, days=limit)))
+                domains.append(bucket)
+            lower = limit or lower
+        if not domains:
+            return [("id", "=", False)]
+        bucket_domain = ["|"] * (len(domains) - 1) + [term for d in domains for term in d]
+        return [("state", "=", "posted"), ("id", "in", self._open_charges_query()),
+                *bucket_domain]
+
+    @api.depends("product_id", "date_service")
+    def _compute_display_name(self):
+        for charge in self:
+            code = charge.product_id.default_code or charge.product_id.name or ""
+            charge.display_name = f"{charge.date_service or ''} {code}".strip()
+
+    # ------------------------------------------------------------------
+    # Constraints and protection
+    # ------------------------------------------------------------------
+
+    @api.constrains("diagnosis_ids", "case_id")
+    def _check_diagnoses(self):
+        for charge in self:
+            if len(charge.diagnosis_ids) > MAX_CHARGE_DIAGNOSES:
+                raise ValidationError(_(
+                    "Charge %(charge)s points at %(count)s diagnoses: a charge maps at most "
+                    "4. Deselect the others in its ICD Mapping.",
+                    charge=charge.display_name, count=len(charge.diagnosis_ids),
+                ))
+            if charge.diagnosis_ids.case_id - charge.case_id:
+                raise ValidationError(_(
+                    "Charge %(charge)s can only point at diagnoses of its case %(case)s.",
+                    charge=charge.display_name, case=charge.case_id.name,
+                ))
+
+    @api.constrains("units", "price_unit", "fee_price_unit", "product_id")
+    def _check_amounts(self):
+        for charge in self:
+            currency = charge.currency_id
+            if charge.units <= 0:
+                raise ValidationError(_(
+                    "Charge %(charge)s has %(units)s units: enter a quantity above zero.",
+                    charge=charge.display_name, units=charge.units,
+                ))
+            if currency.compare_amounts(charge.price_unit, 0) < 0 or \
+                    currency.compare_amounts(charge.fee_price_unit, 0) < 0:
+                raise ValidationError(_(
+                    "Charge %(charge)s has a negative price: prices are zero or more; to "
+                    "credit a patient use a write-off or a refund.",
+                    charge=charge.display_name,
+                ))
+            if currency.compare_amounts(charge.fee_price_unit, charge.price_unit) > 0:
+                raise ValidationError(_(
+                    "The fee schedule price of %(charge)s (%(fee)s) is above its price list "
+                    "price (%(list)s): fix the fee schedule or the price list.",
+                    charge=charge.display_name, fee=charge.fee_price_unit,
+                    list=charge.price_unit,
+                ))
+            if not charge.product_id.medical_code_type:
+                raise ValidationError(_(
+                    "%(product)s is not a billing code: set its Billing Code Type first.",
+                    product=charge.product_id.display_name,
+                ))
+
+    def write(self, vals):
+        frozen = set(vals) - {"note", "hold_patient_receipt", "hold_statement", "hold_claim",
+                              "treating_provider_id", "billing_provider_id",
+                              "treating_clinic_id", "scheduled_clinic_id", "diagnosis_ids",
+                              "state", "move_id", "reversal_move_id"}
+        if frozen and any(charge.state != "draft" for charge in self):
+            raise UserError(_(
+                "Posted charges are kept as posted (%(fields)s cannot change). Reverse the "
+                "charge and post a corrected one instead.",
+                fields=", ".join(sorted(self._fields[name].string for name in frozen)),
+            ))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted(self):
+        if any(charge.state != "draft" for charge in self):
+            raise UserError(_(
+                "Only draft charges can be deleted. Reverse a posted charge instead: the "
+                "reversal keeps the trail in the journal."
+            ))
+
+    def action_open_move(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Journal Entries"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.ledger_line_ids.move_id.ids)],
+        }
+
+    # ------------------------------------------------------------------
+    # Posting
+    # ------------------------------------------------------------------
+
+    def _tax_breakdown(self, price_unit):
+        """Untaxed amount and rounded tax amounts (one per tax repartition line)."""
+        self.ensure_one()
+        currency = self.currency_id or self.env.company.currency_id
+        result = self.tax_ids.compute_all(
+            price_unit, currency=currency, quantity=self.units, product=self.product_id,
+            partner=self.patient_id, rounding_method="round_per_line",
+        )
+        taxes = [
+            {**tax, "amount": currency.round(tax["amount"])}
+            for tax in result["taxes"]
+        ]
+        return currency.round(result["total_excluded"]), taxes
+
+    def action_post(self):
+        charges = self.filtered(lambda c: c.state == "draft")
+        if not charges:
+            raise UserError(_("Select draft charges to post: these are already posted."))
+        charges.company_id._medical_check_setup()
+        charges._check_postable()
+        visits = charges.sorted(lambda c: (c.case_id.id, c.date_service, c.id)).grouped(
+            lambda c: (c.case_id, c.date_service)
+        )
+        visits = {key: visit for key, visit in visits.items()}
+        move_vals = [visit._prepare_visit_move_vals() for visit in visits.values()]
+        moves = self.env["account.move"].create(move_vals)
+        moves.action_post()
+        charges.write({"state": "posted"})
+        for move, visit in zip(moves, visits.values(), strict=True):
+            visit.move_id = move
+        return True
+
+    @api.model
+    def _post_demo_charges(self):
+        """Post the demo charges once their company can post: a fresh database loads its
+        chart of accounts only after every module's data, so this also runs from
+        account.chart.template._post_load_data. Demo charges named *_draft stay draft."""
+        demo_ids = self.env["ir.model.data"].sudo().search([
+            ("module", "=", "medical_billing"),
+            ("model", "=", self._name),
+            ("name", "not like", "%_draft"),
+        ]).mapped("res_id")
+        charges = self.browse(demo_ids).exists().filtered(
+            lambda c: c.state == "draft" and c.company_id.medical_charge_journal_id
+        )
+        if charges:
+            charges.action_post()
+
+    def _check_postable(self):
+        today = fields.Date.context_today(self)
+        for charge in self:
+            charge.company_id._medical_check_open_date(
+                charge.date_service, charge.company_id.medical_charge_journal_id,
+                has_tax=bool(charge.tax_ids),
+            )
+            if charge.date_service > today:
+                raise UserError(_(
+                    "Charge %(charge)s is dated %(date)s, in the future: post it on or after "
+                    "the date of service.",
+                    charge=charge.display_name, date=charge.date_service,
+                ))
+
+    def _prepare_visit_move_vals(self):
+        """One balanced entry for the charges of one case and date of service."""
+        case = self.case_id
+        company = self.company_id
+        copay_left = case._policies_by_role(self[0].date_service).get(
+            "primary", self.env["medical.policy"]
+        ).copay_amount
+        line_vals = []
+        for charge in self:
+            shares, copay_left = charge._initial_shares(copay_left)
+            line_vals += charge._prepare_charge_line_vals(shares)
+        return {
+            "move_type": "entry",
+            "journal_id": company.medical_charge_journal_id.id,
+            "company_id": company.id,
+            "date": self[0].date_service,
+            "ref": _("%(patient)s, %(case)s, DOS %(date)s",
+                     patient=case.patient_id.name, case=case.name, date=self[0].date_service),
+            "partner_id": case.patient_id.id,
+            "line_ids": [(0, 0, vals) for vals in line_vals],
+        }
+
+    def _initial_shares(self, copay_left):
+        """Who owes what of the charge: copay, then coinsurance to the patient, the rest to
+        the primary payer; no policy in force, the patient owes all."""
+        self.ensure_one()
+        currency = self.currency_id
+        total = self.amount_fee_total
+        primary = self.case_id._policies_by_role(self.date_service).get("primary")
+        if not primary:
+            return {"patient": total}, copay_left
+        copay = min(copay_left, total)
+        coinsurance = currency.round((total - copay) * primary.coinsurance_percent / 100)
+        patient = copay + coinsurance
+        return {"patient": patient, "primary": total - patient}, copay_left - copay
+
+    def _prepare_charge_line_vals(self, shares):
+        self.ensure_one()
+        company = self.company_id
+        base = {
+            "medical_charge_id": self.id,
+            "medical_entry_kind": "charge",
+            "partner_id": self.patient_id.id,
+        }
+        label = f"{self.product_id.default_code or ''} {self.description or ''}".strip()
+        lines = [{
+            **base,
+            "name": label,
+            "account_id": company.medical_revenue_account_id.id,
+            "product_id": self.product_id.id,
+            "quantity": self.units,
+            "balance": -self.amount_list_untaxed,
+            "tax_ids": [(6, 0, self.tax_ids.ids)],
+        }]
+        if not self.currency_id.is_zero(self.amount_fee_write_off):
+            lines.append({
+                **base,
+                "name": _("Fee schedule write-off: %(label)s", label=label),
+                "account_id": company.medical_fee_schedule_account_id.id,
+                "balance": self.amount_fee_write_off,
+                "tax_ids": [(6, 0, self.tax_ids.ids)],
+            })
+        __, taxes = self._tax_breakdown(self.fee_price_unit)
+        lines += [
+            {
+                **base,
+                "name": tax["name"],
+                "account_id": tax["account_id"] or company.medical_revenue_account_id.id,
+                "balance": -tax["amount"],
+                "tax_repartition_line_id": tax["tax_repartition_line_id"],
+                "tax_base_amount": self.amount_fee_untaxed,
+            }
+            for tax in taxes if not self.currency_id.is_zero(tax["amount"])
+        ]
+        lines += [
+            self._prepare_receivable_line_vals(role, amount, "charge", label)
+            for role, amount in shares.items() if not self.currency_id.is_zero(amount)
+        ]
+        return lines
+
+    # ------------------------------------------------------------------
+    # Parties and receivables
+    # ------------------------------------------------------------------
+
+    def _party_partner(self, role):
+        self.ensure_one()
+        return self.patient_id if role == "patient" else self[f"{role}_payer_id"]
+
+    def _receivable_account(self, role):
+        company = self.company_id
+        return company.medical_patient_receivable_account_id if role == "patient" \
+            else company.medical_payer_receivable_account_id
+
+    def _prepare_receivable_line_vals(self, role, balance, kind, label):
+        self.ensure_one()
+        return {
+            "name": label,
+            "medical_charge_id": self.id,
+            "medical_entry_kind": kind,
+            "medical_party_role": role,
+            "partner_id": self._party_partner(role).id,
+            "account_id": self._receivable_account(role).id,
+            "balance": balance,
+            "date_maturity": self.date_service,
+        }
+
+    def _reconcile_receivables(self):
+        """Reconcile, per charge, party and account, the open receivable items that offset
+        each other (a charge share against a write-off, a move of responsibility...)."""
+        open_lines = self.env["account.move.line"].search([
+            ("medical_charge_id", "in", self.ids),
+            ("parent_state", "=", "posted"),
+            ("medical_party_role", "!=", False),
+            ("reconciled", "=", False),
+        ])
+        groups = open_lines.grouped(
+            lambda line: (line.medical_charge_id, line.medical_party_role, line.account_id,
+                          line.partner_id)
+        )
+        for lines in groups.values():
+            if lines.filtered(lambda line: line.balance > 0) and \
+                    lines.filtered(lambda line: line.balance < 0):
+                lines.reconcile()
+
+    def _post_adjustment(self, line_vals, ref):
+        """Post an entry in the adjustments journal and reconcile what it settles."""
+        company = self.company_id
+        company._medical_check_setup()
+        date = fields.Date.to_date(self.env.context.get("medical_date")) \
+            or fields.Date.context_today(self)
+        company._medical_check_open_date(
+            date, company.medical_adjustment_journal_id,
+            has_tax=any(vals.get("tax_repartition_line_id") for vals in line_vals),
+        )
+        move = self.env["account.move"].create({
+            "move_type": "entry",
+            "journal_id": company.medical_adjustment_journal_id.id,
+            "company_id": company.id,
+            "date": date,
+            "ref": ref,
+            "line_ids": [(0, 0, vals) for vals in line_vals],
+        })
+        move.action_post()
+        self._reconcile_receivables()
+        return move
+
+    def _check_posted(self):
+        for charge in self:
+            if charge.state != "posted":
+                raise UserError(_(
+                    "Charge %(charge)s is %(state)s: only posted charges can be adjusted.",
+                    charge=charge.display_name,
+                    state=dict(self._fields["state"].selection)[charge.state],
+                ))
+
+    # ------------------------------------------------------------------
+    # Responsibility, write-off, reversal
+    # ------------------------------------------------------------------
+
+    def _change_responsibility(self, new_shares):
+        """Move amounts between the responsible parties of one charge.
+
+        ``new_shares`` maps each role to what it should owe in all; the shares must add up
+        to the charge total, and a party's share cannot drop below what it already paid or
+        had written off.
+        """
+        self.ensure_one()
+        self._check_posted()
+        currency = self.currency_id
+        figures = self._ledger_figures()[self.id]
+        new_shares = {role: new_shares.get(role, 0.0) for role, __ in PARTY_ROLES}
+        total = sum(new_shares.values())
+        if currency.compare_amounts(total, self.amount_fee_total) != 0:
+            raise UserError(_(
+                "The responsibility shares add up to %(total)s but the charge total is "
+                "%(charge_total)s: change the amounts so that they add up (difference "
+                "%(difference)s). Nothing was changed.",
+                total=currency.format(total), charge_total=currency.format(self.amount_fee_total),
+                difference=currency.format(self.amount_fee_total - total),
+            ))
+        line_vals = []
+        label = _("Responsibility change: %(charge)s", charge=self.display_name)
+        for role, label_role in PARTY_ROLES:
+            amount = new_shares[role]
+            current = figures[role]
+            delta = currency.round(amount - current["responsibility"])
+            if currency.is_zero(delta):
+                continue
+            if currency.compare_amounts(amount, 0) < 0:
+                raise UserError(_("%(party)s cannot owe a negative amount.", party=label_role))
+            if delta > 0 and not self._party_partner(role):
+                raise UserError(_(
+                    "The case has no %(party)s policy in force on %(date)s: add one to the "
+                    "case before moving an amount to it.",
+                    party=label_role.lower(), date=self.date_service,
+                ))
+            if currency.compare_amounts(-delta, current["due"]) > 0:
+                raise UserError(_(
+                    "%(party)s still owes %(due)s of this charge; you can move at most that "
+                    "away from it (you asked for %(asked)s).",
+                    party=label_role, due=currency.format(current["due"]),
+                    asked=currency.format(-delta),
+                ))
+            line_vals.append(self._prepare_receivable_line_vals(
+                role, delta, "responsibility", label,
+            ))
+        if not line_vals:
+            raise UserError(_("These are already the charge's shares: nothing to change."))
+        return self._post_adjustment(line_vals, label)
+
+    def _write_off(self, role, amount, reason):
+        self.ensure_one()
+        self._check_posted()
+        currency = self.currency_id
+        due = self._ledger_figures()[self.id][role]["due"]
+        party = dict(PARTY_ROLES)[role]
+        if currency.compare_amounts(amount, 0) <= 0:
+            raise UserError(_("Enter a write-off amount above zero."))
+        if currency.compare_amounts(amount, due) > 0:
+            raise UserError(_(
+                "%(party)s owes %(due)s on %(charge)s: a write-off cannot exceed that "
+                "(you entered %(amount)s).",
+                party=party, due=currency.format(due), charge=self.display_name,
+                amount=currency.format(amount),
+            ))
+        label = _("Write-off (%(reason)s): %(charge)s", reason=reason.name,
+                  charge=self.display_name)
+        account = reason.with_company(self.company_id).account_id \
+            or self.company_id.medical_write_off_account_id
+        return self._post_adjustment([
+            {
+                "name": label,
+                "medical_charge_id": self.id,
+                "medical_entry_kind": "write_off",
+                "medical_write_off_reason_id": reason.id,
+                "partner_id": self._party_partner(role).id,
+                "account_id": account.id,
+                "balance": amount,
+            },
+            {
+                **self._prepare_receivable_line_vals(role, -amount, "write_off", label),
+                "medical_write_off_reason_id": reason.id,
+            },
+        ], label)
+
+    def _reverse(self, reason):
+        """Cancel posted charges with an entry that mirrors every journal item they have."""
+        self._check_posted()
+        paid = self.filtered(lambda c: any(
+            not c.currency_id.is_zero(c[f"{role}_paid"]) for role, __ in PARTY_ROLES
+        ))
+        if paid:
+            raise UserError(_(
+                "%(charges)s already received payments: refund or unapply the payments "
+                "before reversing the charge.",
+                charges=", ".join(paid.mapped("display_name")),
+            ))
+        moves = self.env["account.move"]
+        for charge in self:
+            label = _("Reversal of %(charge)s: %(reason)s", charge=charge.display_name,
+                      reason=reason)
+            line_vals = [
+                {
+                    "name": label,
+                    "medical_charge_id": charge.id,
+                    # Each mirror keeps its original's kind, so every figure nets to zero.
+                    "medical_entry_kind": line.medical_entry_kind,
+                    "medical_party_role": line.medical_party_role,
+                    "medical_write_off_reason_id": line.medical_write_off_reason_id.id,
+                    "partner_id": line.partner_id.id,
+                    "account_id": line.account_id.id,
+                    "balance": -line.balance,
+                    "tax_ids": [(6, 0, line.tax_ids.ids)],
+                    "tax_repartition_line_id": line.tax_repartition_line_id.id,
+                    "tax_base_amount": line.tax_base_amount,
+                }
+                for line in charge.ledger_line_ids
+                if line.parent_state == "posted" and line.medical_entry_kind != "payment"
+            ]
+            move = charge._post_adjustment(line_vals, label)
+            charge.write({"state": "reversed", "reversal_move_id": move.id})
+            charge.message_post(body=label)
+            moves |= move
+        return moves

@@ -1,0 +1,3 @@
+from . import medical_charge_responsibility
+from . import medical_charge_reverse
+from . import medical_charge_write_off

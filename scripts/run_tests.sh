@@ -8,7 +8,8 @@ source "$(dirname "$0")/_odoo_env.sh"
 cd "$REPO_ROOT"
 
 if [ "${SKIP_PIP:-0}" != 1 ]; then
-    "$PYTHON" -m pip install --quiet --disable-pip-version-check -r requirements.txt \
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+        -r requirements.txt \
         || die "Installing requirements.txt failed."
 fi
 

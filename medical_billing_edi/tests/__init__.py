@@ -1,0 +1,6 @@
+from . import test_codes
+from . import test_malformed
+from . import test_x277ca
+from . import test_x835
+from . import test_x837p
+from . import test_x999

@@ -8,6 +8,7 @@ from . import medical_diagnosis_code
 from . import medical_fee_schedule
 from . import medical_fee_schedule_line
 from . import medical_modifier
+from . import medical_payment
 from . import medical_policy
 from . import medical_provider
 from . import medical_write_off_reason

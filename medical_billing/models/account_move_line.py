@@ -23,18 +23,50 @@ RESPONSIBILITY_KINDS = ("charge", "responsibility")
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
+    # The billing tags are copied, so that a reversal made by Odoo (_reverse_moves) undoes
+    # each figure its original counted.
     medical_charge_id = fields.Many2one(
-        "medical.charge", index="btree_not_null", copy=False,
+        "medical.charge", index="btree_not_null",
         readonly=True,
     )
     medical_party_role = fields.Selection(
-        PARTY_ROLES, string="Responsible Party", readonly=True, copy=False,
+        PARTY_ROLES, string="Responsible Party", readonly=True,
         help="Set on the receivable items of a charge: whose share of the charge this is.",
     )
-    medical_entry_kind = fields.Selection(ENTRY_KINDS, readonly=True, copy=False)
+    medical_entry_kind = fields.Selection(ENTRY_KINDS, readonly=True)
     medical_write_off_reason_id = fields.Many2one(
-        "medical.write.off.reason", string="Write-off Reason", readonly=True, copy=False,
+        "medical.write.off.reason", string="Write-off Reason", readonly=True,
     )
+
+    def _medical_reconcile(self):
+        """Reconcile these billing receivable items with the open items they settle: those
+        of the same charge, party and account; an item that names no charge settles the
+        party's unapplied credits (or open debits) on that account."""
+        items = self.filtered(lambda line: line.medical_party_role and not line.reconciled)
+        if not items:
+            return
+        open_items = self.search([
+            ("partner_id", "in", items.partner_id.ids),
+            ("account_id", "in", items.account_id.ids),
+            ("medical_party_role", "!=", False),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+        ], order="date, id")
+
+        def key(line):
+            return line.medical_charge_id, line.account_id, line.partner_id
+
+        open_by_key = open_items.grouped(key)
+        for item in items:
+            if item.reconciled:
+                continue
+            is_debit = item.amount_residual > 0
+            opposite = open_by_key.get(key(item), self.browse()).filtered(
+                lambda line, is_debit=is_debit: (line.amount_residual > 0) != is_debit
+                and not line.reconciled
+            )
+            if opposite:
+                (item | opposite).reconcile()
 
     def _medical_residual_by(self, groupby, domain):
         """Open amount of posted billing receivables, summed per value of ``groupby``."""

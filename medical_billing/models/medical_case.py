@@ -71,6 +71,7 @@ class MedicalCase(models.Model):
         for case in self:
             case.charge_count = counts.get(case, 0)
 
+    @api.depends("charge_ids.balance")
     def _compute_balance(self):
         by_charge = self.env["account.move.line"]._medical_residual_by(
             "medical_charge_id", [("medical_charge_id.case_id", "in", self.ids)]

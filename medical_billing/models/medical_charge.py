@@ -452,6 +452,8 @@ class MedicalCharge(models.Model):
         charges.write({"state": "posted"})
         for move, visit in zip(moves, visits.values(), strict=True):
             visit.move_id = move
+        for company, company_charges in charges.grouped("company_id").items():
+            company_charges.patient_id._medical_apply_credits(company)
         return True
 
     @api.model
@@ -590,24 +592,6 @@ class MedicalCharge(models.Model):
             "date_maturity": self.date_service,
         }
 
-    def _reconcile_receivables(self):
-        """Reconcile, per charge, party and account, the open receivable items that offset
-        each other (a charge share against a write-off, a move of responsibility...)."""
-        open_lines = self.env["account.move.line"].search([
-            ("medical_charge_id", "in", self.ids),
-            ("parent_state", "=", "posted"),
-            ("medical_party_role", "!=", False),
-            ("reconciled", "=", False),
-        ])
-        groups = open_lines.grouped(
-            lambda line: (line.medical_charge_id, line.medical_party_role, line.account_id,
-                          line.partner_id)
-        )
-        for lines in groups.values():
-            if lines.filtered(lambda line: line.balance > 0) and \
-                    lines.filtered(lambda line: line.balance < 0):
-                lines.reconcile()
-
     def _post_adjustment(self, line_vals, ref):
         """Post an entry in the adjustments journal and reconcile what it settles."""
         company = self.company_id
@@ -627,7 +611,8 @@ class MedicalCharge(models.Model):
             "line_ids": [(0, 0, vals) for vals in line_vals],
         })
         move.action_post()
-        self._reconcile_receivables()
+        move.line_ids._medical_reconcile()
+        self.patient_id._medical_invalidate_balances()
         return move
 
     def _check_posted(self):

@@ -8,10 +8,13 @@ BILLING_ACCOUNTS = [
     ("medical_revenue_account_id", "Patient Service Revenue", "income"),
     ("medical_fee_schedule_account_id", "Fee Schedule Adjustments", "income"),
     ("medical_write_off_account_id", "Billing Write-offs", "income"),
+    ("medical_credit_forward_account_id", "Patient Credits Brought Forward", "equity"),
 ]
+# (company field, journal name, code, type)
 BILLING_JOURNALS = [
-    ("medical_charge_journal_id", "Patient Charges", "MCHG"),
-    ("medical_adjustment_journal_id", "Billing Adjustments", "MADJ"),
+    ("medical_charge_journal_id", "Patient Charges", "MCHG", "general"),
+    ("medical_adjustment_journal_id", "Billing Adjustments", "MADJ", "general"),
+    ("medical_payment_journal_id", "Patient Payments", "MPAY", "cash"),
 ]
 
 
@@ -25,6 +28,14 @@ class ResCompany(models.Model):
     medical_adjustment_journal_id = fields.Many2one(
         "account.journal", string="Adjustments Journal", check_company=True,
         domain="[('type', '=', 'general')]",
+    )
+    medical_payment_journal_id = fields.Many2one(
+        "account.journal", string="Patient Payments Journal", check_company=True,
+        domain="[('type', 'in', ('cash', 'bank'))]",
+    )
+    medical_credit_forward_account_id = fields.Many2one(
+        "account.account", string="Credit Forward Account", check_company=True,
+        help="Offsets the patient credits brought in from previous software.",
     )
     medical_patient_receivable_account_id = fields.Many2one(
         "account.account", string="Patient Receivable Account", check_company=True,
@@ -58,9 +69,11 @@ class ResCompany(models.Model):
             for field_name, name, account_type in BILLING_ACCOUNTS:
                 if not company[field_name]:
                     vals[field_name] = company._medical_create_account(name, account_type).id
-            for field_name, name, code in BILLING_JOURNALS:
+            for field_name, name, code, journal_type in BILLING_JOURNALS:
                 if not company[field_name]:
-                    vals[field_name] = company._medical_create_journal(name, code).id
+                    vals[field_name] = company._medical_create_journal(
+                        name, code, journal_type,
+                    ).id
             if vals:
                 company.write(vals)
 
@@ -96,7 +109,7 @@ class ResCompany(models.Model):
             "company_ids": [(6, 0, self.ids)],
         })
 
-    def _medical_create_journal(self, name, code):
+    def _medical_create_journal(self, name, code, journal_type):
         self.ensure_one()
         Journal = self.env["account.journal"]
         journal = Journal.search(
@@ -105,7 +118,7 @@ class ResCompany(models.Model):
         return journal or Journal.create({
             "name": name,
             "code": code,
-            "type": "general",
+            "type": journal_type,
             "company_id": self.id,
         })
 

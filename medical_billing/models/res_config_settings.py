@@ -10,6 +10,12 @@ class ResConfigSettings(models.TransientModel):
     medical_adjustment_journal_id = fields.Many2one(
         related="company_id.medical_adjustment_journal_id", readonly=False,
     )
+    medical_payment_journal_id = fields.Many2one(
+        related="company_id.medical_payment_journal_id", readonly=False,
+    )
+    medical_credit_forward_account_id = fields.Many2one(
+        related="company_id.medical_credit_forward_account_id", readonly=False,
+    )
     medical_patient_receivable_account_id = fields.Many2one(
         related="company_id.medical_patient_receivable_account_id", readonly=False,
     )

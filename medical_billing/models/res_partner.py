@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 CLAIM_FILING_INDICATORS = [
     ("CI", "Commercial insurance"),
@@ -38,6 +39,13 @@ class ResPartner(models.Model):
         string="Patient Balance", compute="_compute_medical_balance",
         currency_field="currency_id",
         help="What the patient still owes on posted charges, from the journal items.",
+    )
+
+    medical_payment_ids = fields.One2many("medical.payment", "patient_id", string="Payments")
+    medical_credit = fields.Monetary(
+        string="Unapplied Credit", compute="_compute_medical_credit",
+        currency_field="currency_id",
+        help="Money received from the patient and not yet applied to a charge.",
     )
 
     is_payer = fields.Boolean(string="Insurance Payer")
@@ -110,3 +118,101 @@ class ResPartner(models.Model):
         action["domain"] = [("patient_id", "=", self.id)]
         action["context"] = {"default_patient_id": self.id}
         return action
+
+    def _compute_medical_credit(self):
+        credit_by_patient = self._medical_credits()
+        for partner in self:
+            partner.medical_credit = credit_by_patient.get(partner, 0.0)
+
+    def _medical_credits(self, company=None):
+        """{patient: unapplied credit}, read from the journal items each time."""
+        domain = [("partner_id", "in", self.ids), ("medical_party_role", "=", "patient"),
+                  ("medical_charge_id", "=", False)]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        residuals = self.env["account.move.line"]._medical_residual_by("partner_id", domain)
+        return {partner: -residual for partner, residual in residuals.items()}
+
+    def _medical_invalidate_balances(self):
+        self.invalidate_recordset(["medical_credit", "medical_balance"])
+
+    def _medical_lock_for_payment(self):
+        """Serialise money applied to the same patient. Updating the row makes a concurrent
+        transaction wait here, then fail with a serialization error and be retried on a
+        fresh snapshot, so it never applies a balance this one already applied."""
+        self.env.cr.execute(SQL(
+            "UPDATE res_partner SET write_date = write_date WHERE id IN %s", tuple(self.ids),
+        ))
+
+    def _medical_open_charge_items(self, company):
+        """The patient's open shares of posted charges, oldest first (DOS, then charge)."""
+        self.ensure_one()
+        return self.env["account.move.line"].search([
+            ("partner_id", "=", self.id),
+            ("company_id", "=", company.id),
+            ("medical_party_role", "=", "patient"),
+            ("medical_charge_id", "!=", False),
+            ("parent_state", "=", "posted"),
+            ("amount_residual", ">", 0),
+        ], order="medical_charge_id, id")
+
+    def _medical_prepare_application_vals(self, company, amount, label, leave_credit):
+        """Receivable items that apply ``amount`` of the patient's money to the oldest open
+        charges; with ``leave_credit``, what is left becomes an unapplied credit item."""
+        self.ensure_one()
+        currency = company.currency_id
+        account = company.medical_patient_receivable_account_id
+        vals_list = []
+        left = amount
+        for item in self._medical_open_charge_items(company):
+            if currency.compare_amounts(left, 0) <= 0:
+                break
+            applied = min(left, item.amount_residual)
+            vals_list.append(item.medical_charge_id._prepare_receivable_line_vals(
+                "patient", -applied, "payment", label,
+            ))
+            left = currency.round(left - applied)
+        if leave_credit and currency.compare_amounts(left, 0) > 0:
+            vals_list.append({
+                "name": _("%(label)s: unapplied credit", label=label),
+                "medical_entry_kind": "payment",
+                "medical_party_role": "patient",
+                "partner_id": self.id,
+                "account_id": account.id,
+                "balance": -left,
+            })
+        return vals_list
+
+    def _medical_apply_credits(self, company):
+        """Apply each patient's unapplied credit to their oldest open charges."""
+        credit_by_patient = self._medical_credits(company)
+        for patient in self:
+            credit = credit_by_patient.get(patient, 0.0)
+            if company.currency_id.compare_amounts(credit, 0) <= 0:
+                continue
+            patient._medical_lock_for_payment()
+            label = _("Credit applied")
+            applications = patient._medical_prepare_application_vals(
+                company, credit, label, leave_credit=False,
+            )
+            if not applications:
+                continue
+            applied = -sum(vals["balance"] for vals in applications)
+            move = self.env["account.move"].create({
+                "move_type": "entry",
+                "journal_id": company.medical_adjustment_journal_id.id,
+                "company_id": company.id,
+                "date": fields.Date.context_today(self),
+                "ref": label,
+                "partner_id": patient.id,
+                "line_ids": [
+                    (0, 0, {"name": label, "medical_entry_kind": "payment",
+                            "medical_party_role": "patient", "partner_id": patient.id,
+                            "account_id": company.medical_patient_receivable_account_id.id,
+                            "balance": applied}),
+                    *[(0, 0, vals) for vals in applications],
+                ],
+            })
+            move.action_post()
+            move.line_ids._medical_reconcile()
+        self._medical_invalidate_balances()

@@ -458,19 +458,21 @@ class MedicalCharge(models.Model):
 
     @api.model
     def _post_demo_charges(self):
-        """Post the demo charges once their company can post: a fresh database loads its
-        chart of accounts only after every module's data, so this also runs from
-        account.chart.template._post_load_data. Demo charges named *_draft stay draft."""
-        demo_ids = self.env["ir.model.data"].sudo().search([
-            ("module", "=", "medical_billing"),
-            ("model", "=", self._name),
-            ("name", "not like", "%_draft"),
-        ]).mapped("res_id")
-        charges = self.browse(demo_ids).exists().filtered(
-            lambda c: c.state == "draft" and c.company_id.medical_charge_journal_id
-        )
-        if charges:
-            charges.action_post()
+        """Post the demo charges, then the demo payments, once their company can post: a
+        fresh database loads its chart of accounts only after every module's data, so this
+        also runs from account.chart.template._post_load_data. Demo records named *_draft
+        stay draft."""
+        for model in ("medical.charge", "medical.payment"):
+            demo_ids = self.env["ir.model.data"].sudo().search([
+                ("module", "=", "medical_billing"),
+                ("model", "=", model),
+                ("name", "not like", "%_draft"),
+            ]).mapped("res_id")
+            records = self.env[model].browse(demo_ids).exists().filtered(
+                lambda r: r.state == "draft" and r.company_id.medical_charge_journal_id
+            )
+            for record in records.sorted("id"):
+                record.action_post()
 
     def _check_postable(self):
         today = fields.Date.context_today(self)

@@ -445,7 +445,6 @@ class MedicalCharge(models.Model):
         visits = charges.sorted(lambda c: (c.case_id.id, c.date_service, c.id)).grouped(
             lambda c: (c.case_id, c.date_service)
         )
-        visits = {key: visit for key, visit in visits.items()}
         move_vals = [visit._prepare_visit_move_vals() for visit in visits.values()]
         moves = self.env["account.move"].create(move_vals)
         moves.action_post()

@@ -167,8 +167,9 @@ class MedicalPayment(models.Model):
                      memo=self.memo or "").strip()
         method = dict(PAYMENT_METHODS)[self.method]
         detail = self.check_number if self.method == "check" else self.card_last4
-        return _("Patient payment (%(method)s%(detail)s)", method=method,
-                 detail=f" {detail}" if detail else "")
+        if detail:
+            return _("Patient payment (%(method)s %(detail)s)", method=method, detail=detail)
+        return _("Patient payment (%(method)s)", method=method)
 
     # ------------------------------------------------------------------
     # Deleting

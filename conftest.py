@@ -1,20 +1,16 @@
 """pytest settings shared by every addon's tests (run through pytest-odoo)."""
 import freezegun
-import pytest
+
+from odoo.tools import config
 
 # Tests freeze the clock; pytest's own timer must keep the real one.
 freezegun.configure(extend_ignore_list=["_pytest"])
 
+# Odoo's test framework logs an error when it is imported outside test mode, and
+# pytest-odoo imports it before any test runs. Import it here in test mode; test mode
+# stays off otherwise, so that loading the registry does not start Odoo's own runner
+# (pytest-odoo turns it on around each test module).
+config["test_enable"] = True
+import odoo.tests  # noqa: E402, F401, I001
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_collection(session):
-    """Collecting imports the test modules, hence Odoo's test framework, which logs an
-    error unless Odoo is in test mode. Test mode only for the collection: pytest-odoo
-    loads the registry after it with test mode off, so that Odoo's own runner does not
-    start the post-install tests of every installed module."""
-    from odoo.tools import config
-
-    previous = config["test_enable"]
-    config["test_enable"] = True
-    yield
-    config["test_enable"] = previous
+config["test_enable"] = False

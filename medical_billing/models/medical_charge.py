@@ -180,7 +180,7 @@ class MedicalCharge(models.Model):
     @api.depends("product_id")
     def _compute_description(self):
         for charge in self:
-            charge.description = charge.product_id.display_name
+            charge.description = charge.product_id.name
 
     @api.depends("case_id")
     def _compute_diagnosis_ids(self):

@@ -20,6 +20,8 @@
         "wizards/medical_charge_write_off_views.xml",
         "wizards/medical_charge_reverse_views.xml",
         "wizards/medical_payment_delete_views.xml",
+        "wizards/medical_payment_refund_views.xml",
+        "wizards/medical_credit_transfer_views.xml",
         "views/medical_payment_views.xml",
         "views/medical_charge_views.xml",
         "views/res_partner_views.xml",

@@ -28,8 +28,9 @@ class MedicalPayment(models.Model):
 
     name = fields.Char(readonly=True, copy=False, default="/")
     kind = fields.Selection(
-        [("payment", "Payment"), ("credit_forward", "Credit Forward")],
-        required=True, default="payment", readonly=True,
+        [("payment", "Payment"), ("credit_forward", "Credit Forward"), ("refund", "Refund"),
+         ("transfer_out", "Outgoing Transfer"), ("transfer_in", "Incoming Transfer")],
+        required=True, default="payment", readonly=True, index=True,
     )
     patient_id = fields.Many2one(
         "res.partner", required=True, index=True, check_company=True, tracking=True,
@@ -59,25 +60,42 @@ class MedicalPayment(models.Model):
         "account.move", string="Deletion Entry", readonly=True, copy=False,
     )
     delete_reason = fields.Char(readonly=True, copy=False, tracking=True)
+    refunded_payment_id = fields.Many2one(
+        "medical.payment", readonly=True, copy=False, index="btree_not_null",
+    )
+    transfer_counterpart_id = fields.Many2one(
+        "medical.payment", string="Transfer Counterpart", readonly=True, copy=False,
+        help="The other patient's side of a credit transfer.",
+    )
+    related_move_ids = fields.Many2many(
+        "account.move", string="Related Entries", readonly=True, copy=False,
+        help="Entries posted with this one, undone with it: the charges a refund re-opened.",
+    )
     amount_applied = fields.Monetary(
         compute="_compute_amounts", help="What of the payment settles charges.",
     )
     amount_unapplied = fields.Monetary(
         compute="_compute_amounts", help="What of the payment is still a credit.",
     )
+    amount_refunded = fields.Monetary(compute="_compute_amounts")
+    refund_ids = fields.One2many("medical.payment", "refunded_payment_id", string="Refunds")
 
-    @api.depends("move_id.line_ids.amount_residual", "state")
+    @api.depends("move_id.line_ids.amount_residual", "state", "refund_ids.state")
     def _compute_amounts(self):
         for payment in self:
-            credit_lines = payment._credit_lines()
-            payment.amount_unapplied = -sum(credit_lines.mapped("amount_residual"))
-            payment.amount_applied = payment.amount - payment.amount_unapplied \
-                if payment.state == "posted" else 0.0
+            posted = payment.state == "posted" and payment.kind in ("payment", "credit_forward")
+            unapplied = -sum(payment._credit_lines().mapped("amount_residual"))
+            refunded = sum(payment.refund_ids.filtered(
+                lambda refund: refund.state == "posted").mapped("amount"))
+            payment.amount_unapplied = unapplied if posted else 0.0
+            payment.amount_refunded = refunded
+            payment.amount_applied = payment.amount - unapplied - refunded if posted else 0.0
 
     def _credit_lines(self):
-        """The receivable items of the payment entry that name no charge: its credit."""
+        """The patient's receivable items of the entry that name no charge: its credit."""
         return self.move_id.line_ids.filtered(
             lambda line: line.medical_party_role and not line.medical_charge_id
+            and line.partner_id == self.patient_id and line.balance < 0
         )
 
     @api.constrains("amount", "method", "card_last4", "check_number")
@@ -176,36 +194,194 @@ class MedicalPayment(models.Model):
     # ------------------------------------------------------------------
 
     def _delete(self, reason):
-        """Undo posted payments: unreconcile and reverse their entries (on the payment date,
-        or today when that date is locked), re-opening what they settled. A credit of the
-        payment that was applied to later charges is taken back from them too."""
+        """Undo posted money records: unreconcile and reverse their entries (on their own
+        date, or today when that date is locked), re-opening what they settled. Credit
+        applications that used the money are undone with it; a transfer goes as a pair."""
         if not reason:
             raise UserError(_("Say why the payment is deleted: the reason stays in its trail."))
-        for payment in self:
-            if payment.state != "posted":
-                raise UserError(_("Only posted payments can be deleted."))
-            payment.patient_id._medical_lock_for_payment()
-            applications = payment._credit_lines()._all_reconciled_lines().move_id \
-                - payment.move_id
-            moves = applications | payment.move_id
-            moves.line_ids.remove_move_reconcile()
-            reversals = self.env["account.move"]
-            for move in moves:
-                date = move.date
-                if move.company_id._get_violated_lock_dates(date, False, move.journal_id):
-                    date = fields.Date.context_today(self)
-                reversals |= move._reverse_moves(
-                    [{"date": date, "ref": _("Deleted: %(ref)s (%(reason)s)", ref=move.ref,
-                                             reason=reason)}],
-                    cancel=True,
-                )
-            # The charges that the payment's entries settled are open again.
-            (moves | reversals).line_ids.medical_charge_id.invalidate_recordset()
-            payment.write({
+        records = self | self.transfer_counterpart_id
+        if any(record.state != "posted" for record in records):
+            raise UserError(_("Only posted payments, refunds and transfers can be deleted."))
+        records.patient_id._medical_lock_for_payment()
+        own_moves = records.move_id | records.related_move_ids
+        made_credit = own_moves.line_ids.filtered(
+            lambda line: line.medical_party_role and not line.medical_charge_id
+            and line.balance < 0
+        )
+        consumers = made_credit.matched_debit_ids.debit_move_id.move_id - own_moves
+        blockers = consumers.filtered(lambda move: not move.medical_credit_application)
+        if blockers:
+            raise UserError(_(
+                "This money was already refunded or transferred (%(entries)s): delete that "
+                "refund or transfer first.",
+                entries=", ".join(blockers.mapped("name")),
+            ))
+        moves = own_moves | consumers
+        moves.line_ids.remove_move_reconcile()
+        today = fields.Date.context_today(self)
+        for move in moves:
+            locked = move.company_id._get_violated_lock_dates(move.date, False, move.journal_id)
+            move._reverse_moves(
+                [{"date": today if locked else move.date,
+                  "ref": _("Deleted: %(ref)s (%(reason)s)", ref=move.ref, reason=reason)}],
+                cancel=True,
+            )
+        for record in records:
+            record.write({
                 "state": "deleted",
                 "delete_reason": reason,
-                "delete_move_id": payment.move_id.reversal_move_ids[:1].id,
+                "delete_move_id": record.move_id.reversal_move_ids[:1].id,
             })
-            payment.message_post(body=_("Payment deleted: %(reason)s", reason=reason))
-        self.patient_id._medical_invalidate_balances()
+            record.message_post(body=_("Deleted: %(reason)s", reason=reason))
+        moves.line_ids.medical_charge_id.invalidate_recordset()
+        records.patient_id._medical_invalidate_balances()
 
+    # ------------------------------------------------------------------
+    # Refunds and transfers
+    # ------------------------------------------------------------------
+
+    def _refund(self, amount, reason, date=None, method="cash", reopen_charges=False):
+        """Pay back ``amount`` of a posted payment. Only what of it is still unapplied can
+        go back, unless ``reopen_charges``: then the newest charges it paid open again for
+        the rest."""
+        self.ensure_one()
+        currency = self.currency_id
+        date = date or fields.Date.context_today(self)
+        if self.state != "posted" or self.kind not in ("payment", "credit_forward"):
+            raise UserError(_("Only a posted payment or credit forward can be refunded."))
+        if currency.compare_amounts(amount, 0) <= 0:
+            raise UserError(_("Enter a refund amount above zero."))
+        if not reason:
+            raise UserError(_("Say why the money goes back: the reason stays in the trail."))
+        self.patient_id._medical_lock_for_payment()
+        self.invalidate_recordset(["amount_unapplied", "amount_applied", "amount_refunded"])
+        excess = currency.round(amount - self.amount_unapplied)
+        if currency.compare_amounts(excess, 0) > 0 and not reopen_charges:
+            raise UserError(_(
+                "Only %(unapplied)s of this payment is unapplied; refunding %(amount)s would "
+                "re-open charges it paid. Confirm re-opening the newest charges, or refund "
+                "%(unapplied)s at most.",
+                unapplied=currency.format(self.amount_unapplied), amount=currency.format(amount),
+            ))
+        if currency.compare_amounts(excess, self.amount_applied) > 0:
+            raise UserError(_(
+                "%(amount)s is more than what is left of the payment to refund "
+                "(%(left)s: %(total)s less %(refunded)s already refunded).",
+                amount=currency.format(amount), total=currency.format(self.amount),
+                left=currency.format(self.amount - self.amount_refunded),
+                refunded=currency.format(self.amount_refunded),
+            ))
+        journal = self.company_id.medical_payment_journal_id
+        self.company_id._medical_check_open_date(date, journal)
+        reopened = self._reopen_paid_charges(excess, date) \
+            if currency.compare_amounts(excess, 0) > 0 else self.env["account.move"]
+        refund = self.create({
+            "kind": "refund", "patient_id": self.patient_id.id, "company_id": self.company_id.id,
+            "amount": amount, "date": date, "method": method, "memo": reason,
+            "clinic_id": self.clinic_id.id, "refunded_payment_id": self.id,
+            "related_move_ids": [(6, 0, reopened.ids)],
+        })
+        label = _("Refund of %(payment)s: %(reason)s", payment=self.name, reason=reason)
+        move = self.env["account.move"].create({
+            "move_type": "entry", "journal_id": journal.id, "company_id": self.company_id.id,
+            "date": date, "ref": label, "partner_id": self.patient_id.id,
+            "line_ids": [
+                (0, 0, {"name": label, "medical_entry_kind": "payment",
+                        "medical_party_role": "patient", "partner_id": self.patient_id.id,
+                        "account_id": self.company_id.medical_patient_receivable_account_id.id,
+                        "balance": amount}),
+                (0, 0, {"name": label, "account_id": journal.default_account_id.id,
+                        "partner_id": self.patient_id.id, "balance": -amount}),
+            ],
+        })
+        move.action_post()
+        refund_item = move.line_ids.filtered("medical_party_role")
+        credits = (self._credit_lines() | reopened.line_ids).filtered(
+            lambda line: line.medical_party_role and not line.medical_charge_id
+            and not line.reconciled
+        )
+        (refund_item | credits).reconcile()
+        refund.write({"state": "posted", "move_id": move.id, "name": move.name})
+        self.patient_id._medical_invalidate_balances()
+        return refund
+
+    def _reopen_paid_charges(self, amount, date):
+        """Take ``amount`` of this payment back from the newest charges it paid, as a credit
+        of the patient: one entry in the adjustments journal."""
+        company = self.company_id
+        paid_items = self.move_id.line_ids.filtered(
+            lambda line: line.medical_charge_id and line.balance < 0
+        ).sorted(lambda line: (line.medical_charge_id.date_service, line.medical_charge_id.id),
+                 reverse=True)
+        label = _("Re-opened for the refund of %(payment)s", payment=self.name)
+        line_vals, left = [], amount
+        for item in paid_items:
+            if company.currency_id.compare_amounts(left, 0) <= 0:
+                break
+            taken = min(left, -item.balance)
+            line_vals.append(item.medical_charge_id._prepare_receivable_line_vals(
+                "patient", taken, "payment", label,
+            ))
+            left = company.currency_id.round(left - taken)
+        line_vals.append({
+            "name": label, "medical_entry_kind": "payment", "medical_party_role": "patient",
+            "partner_id": self.patient_id.id,
+            "account_id": company.medical_patient_receivable_account_id.id,
+            "balance": -amount,
+        })
+        move = self.env["account.move"].create({
+            "move_type": "entry", "journal_id": company.medical_adjustment_journal_id.id,
+            "company_id": company.id, "date": date, "ref": label,
+            "partner_id": self.patient_id.id,
+            "line_ids": [(0, 0, vals) for vals in line_vals],
+        })
+        move.action_post()
+        return move
+
+    @api.model
+    def _transfer_credit(self, from_patient, to_patient, amount, reason, date=None):
+        """Move unapplied credit from one patient to another; the receiving patient's credit
+        applies itself to their oldest open charges."""
+        company = from_patient.company_id or self.env.company
+        currency = company.currency_id
+        date = date or fields.Date.context_today(self)
+        if from_patient == to_patient:
+            raise UserError(_("Pick two different patients for a credit transfer."))
+        if not reason:
+            raise UserError(_("Say why the credit moves: the reason stays in both ledgers."))
+        (from_patient | to_patient)._medical_lock_for_payment()
+        available = from_patient._medical_credits(company).get(from_patient, 0.0)
+        if currency.compare_amounts(amount, 0) <= 0 or \
+                currency.compare_amounts(amount, available) > 0:
+            raise UserError(_(
+                "%(patient)s has %(credit)s of unapplied credit: transfer an amount above "
+                "zero and no more than that.",
+                patient=from_patient.name, credit=currency.format(available),
+            ))
+        company._medical_check_open_date(date, company.medical_adjustment_journal_id)
+        label = _("Credit transfer %(giver)s to %(receiver)s: %(reason)s", reason=reason,
+                  giver=from_patient.name, receiver=to_patient.name)
+        account = company.medical_patient_receivable_account_id
+        move = self.env["account.move"].create({
+            "move_type": "entry", "journal_id": company.medical_adjustment_journal_id.id,
+            "company_id": company.id, "date": date, "ref": label,
+            "line_ids": [
+                (0, 0, {"name": label, "medical_entry_kind": "payment",
+                        "medical_party_role": "patient", "partner_id": patient.id,
+                        "account_id": account.id, "balance": balance})
+                for patient, balance in ((from_patient, amount), (to_patient, -amount))
+            ],
+        })
+        move.action_post()
+        move.line_ids._medical_reconcile()
+        common = {"company_id": company.id, "amount": amount, "date": date, "memo": reason,
+                  "state": "posted", "move_id": move.id, "name": move.name}
+        outgoing, incoming = self.create([
+            {**common, "kind": "transfer_out", "patient_id": from_patient.id},
+            {**common, "kind": "transfer_in", "patient_id": to_patient.id},
+        ])
+        outgoing.transfer_counterpart_id = incoming
+        incoming.transfer_counterpart_id = outgoing
+        to_patient._medical_apply_credits(company)
+        (from_patient | to_patient)._medical_invalidate_balances()
+        return outgoing, incoming

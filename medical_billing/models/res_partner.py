@@ -110,6 +110,19 @@ class ResPartner(models.Model):
         action["context"] = {"default_patient_id": self.id}
         return action
 
+    def action_open_medical_payment(self):
+        """The Post button of the Payments tab: a new payment for this patient."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Post Payment"),
+            "res_model": "medical.payment",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_patient_id": self.id, "default_company_id": self.company_id.id
+                        or self.env.company.id},
+        }
+
     def action_open_medical_cases(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -205,6 +218,7 @@ class ResPartner(models.Model):
                 "date": fields.Date.context_today(self),
                 "ref": label,
                 "partner_id": patient.id,
+                "medical_credit_application": True,
                 "line_ids": [
                     (0, 0, {"name": label, "medical_entry_kind": "payment",
                             "medical_party_role": "patient", "partner_id": patient.id,

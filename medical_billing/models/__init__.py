@@ -6,12 +6,16 @@ from . import medical_case_diagnosis
 from . import medical_charge
 from . import medical_clinic
 from . import medical_diagnosis_code
+from . import medical_eob
+from . import medical_eob_adjustment
+from . import medical_eob_line
 from . import medical_fee_schedule
 from . import medical_fee_schedule_line
 from . import medical_modifier
 from . import medical_payment
 from . import medical_policy
 from . import medical_provider
+from . import medical_write_off_batch
 from . import medical_write_off_reason
 from . import product_template
 from . import res_company

@@ -18,6 +18,15 @@ ENTRY_KINDS = [
     ("payment", "Payment"),
 ]
 RESPONSIBILITY_KINDS = ("charge", "responsibility")
+# Claim adjustment group codes (X12): patient responsibility moves to the next party; the
+# others are written off.
+ADJUSTMENT_GROUPS = [
+    ("CO", "CO - Contractual obligation"),
+    ("PR", "PR - Patient responsibility"),
+    ("OA", "OA - Other adjustment"),
+    ("PI", "PI - Payer initiated reduction"),
+    ("CR", "CR - Correction and reversal"),
+]
 
 
 class AccountMoveLine(models.Model):
@@ -34,6 +43,17 @@ class AccountMoveLine(models.Model):
         help="Set on the receivable items of a charge: whose share of the charge this is.",
     )
     medical_entry_kind = fields.Selection(ENTRY_KINDS, readonly=True)
+    medical_adjustment_group = fields.Selection(
+        ADJUSTMENT_GROUPS, string="Adjustment Group", readonly=True,
+        help="Claim adjustment group code of an EOB adjustment.",
+    )
+    medical_adjustment_reason = fields.Char(
+        string="Adjustment Reason", readonly=True,
+        help="Claim adjustment reason code (CARC) of an EOB adjustment, e.g. 45.",
+    )
+    medical_eob_line_id = fields.Many2one(
+        "medical.eob.line", string="EOB Line", readonly=True, index="btree_not_null",
+    )
     medical_write_off_reason_id = fields.Many2one(
         "medical.write.off.reason", string="Write-off Reason", readonly=True,
     )

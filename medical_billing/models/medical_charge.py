@@ -164,7 +164,7 @@ class MedicalCharge(models.Model):
     )
     has_details = fields.Boolean(
         string="+", compute="_compute_ledger_figures",
-        help="The charge has a modifier or a write-off.",
+        help="The charge has an EOB, a modifier or a write-off.",
     )
     days_past_due = fields.Integer(compute="_compute_aging")
     aging_bucket = fields.Selection(
@@ -242,6 +242,11 @@ class MedicalCharge(models.Model):
     )
     def _compute_ledger_figures(self):
         figures = self._ledger_figures()
+        with_eob = {charge.id for [charge] in self.env["account.move.line"]._read_group(
+            [("medical_charge_id", "in", self.ids), ("medical_eob_line_id", "!=", False),
+             ("parent_state", "=", "posted")],
+            ["medical_charge_id"],
+        )}
         for charge in self:
             by_role = figures[charge.id]
             for role, __ in PARTY_ROLES:
@@ -251,7 +256,8 @@ class MedicalCharge(models.Model):
             party_write_off = sum(by_role[role]["write_off"] for role in by_role)
             charge.total_write_off = charge.amount_fee_write_off + party_write_off
             charge.has_details = bool(
-                charge.modifier1_id or charge.modifier2_id or charge.modifier3_id
+                charge.id in with_eob
+                or charge.modifier1_id or charge.modifier2_id or charge.modifier3_id
                 or charge.modifier4_id or not charge.currency_id.is_zero(party_write_off)
             )
 
@@ -457,11 +463,11 @@ class MedicalCharge(models.Model):
 
     @api.model
     def _post_demo_charges(self):
-        """Post the demo charges, then the demo payments, once their company can post: a
-        fresh database loads its chart of accounts only after every module's data, so this
-        also runs from account.chart.template._post_load_data. Demo records named *_draft
-        stay draft."""
-        for model in ("medical.charge", "medical.payment"):
+        """Post the demo charges, then the demo payments and EOBs, once their company can
+        post: a fresh database loads its chart of accounts only after every module's data,
+        so this also runs from account.chart.template._post_load_data. Demo records named
+        *_draft stay draft."""
+        for model in ("medical.charge", "medical.payment", "medical.eob"):
             demo_ids = self.env["ir.model.data"].sudo().search([
                 ("module", "=", "medical_billing"),
                 ("model", "=", model),
@@ -697,23 +703,28 @@ class MedicalCharge(models.Model):
             ))
         label = _("Write-off (%(reason)s): %(charge)s", reason=reason.name,
                   charge=self.display_name)
-        account = reason.with_company(self.company_id).account_id \
-            or self.company_id.medical_write_off_account_id
-        return self._post_adjustment([
+        return self._post_adjustment(
+            self._prepare_write_off_line_vals(role, amount, label, reason), label,
+        )
+
+    def _prepare_write_off_line_vals(self, role, amount, label, reason=None):
+        """The two items of a write-off: the expense (or contra-revenue) side and the
+        receivable side it settles, both tagged with the charge."""
+        self.ensure_one()
+        account = reason.with_company(self.company_id).account_id if reason else False
+        common = {"medical_write_off_reason_id": reason.id if reason else False}
+        return [
             {
+                **common,
                 "name": label,
                 "medical_charge_id": self.id,
                 "medical_entry_kind": "write_off",
-                "medical_write_off_reason_id": reason.id,
                 "partner_id": self._party_partner(role).id,
-                "account_id": account.id,
+                "account_id": (account or self.company_id.medical_write_off_account_id).id,
                 "balance": amount,
             },
-            {
-                **self._prepare_receivable_line_vals(role, -amount, "write_off", label),
-                "medical_write_off_reason_id": reason.id,
-            },
-        ], label)
+            {**self._prepare_receivable_line_vals(role, -amount, "write_off", label), **common},
+        ]
 
     def _reverse(self, reason):
         """Cancel posted charges with an entry that mirrors every journal item they have."""

@@ -64,7 +64,7 @@ class MedicalPayment(models.Model):
         "medical.payment", readonly=True, copy=False, index="btree_not_null",
     )
     transfer_counterpart_id = fields.Many2one(
-        "medical.payment", string="Transfer Counterpart", readonly=True, copy=False,
+        "medical.payment", readonly=True, copy=False,
         help="The other patient's side of a credit transfer.",
     )
     related_move_ids = fields.Many2many(
@@ -216,16 +216,7 @@ class MedicalPayment(models.Model):
                 "refund or transfer first.",
                 entries=", ".join(blockers.mapped("name")),
             ))
-        moves = own_moves | consumers
-        moves.line_ids.remove_move_reconcile()
-        today = fields.Date.context_today(self)
-        for move in moves:
-            locked = move.company_id._get_violated_lock_dates(move.date, False, move.journal_id)
-            move._reverse_moves(
-                [{"date": today if locked else move.date,
-                  "ref": _("Deleted: %(ref)s (%(reason)s)", ref=move.ref, reason=reason)}],
-                cancel=True,
-            )
+        (own_moves | consumers)._medical_reverse(reason)
         for record in records:
             record.write({
                 "state": "deleted",
@@ -233,7 +224,6 @@ class MedicalPayment(models.Model):
                 "delete_move_id": record.move_id.reversal_move_ids[:1].id,
             })
             record.message_post(body=_("Deleted: %(reason)s", reason=reason))
-        moves.line_ids.medical_charge_id.invalidate_recordset()
         records.patient_id._medical_invalidate_balances()
 
     # ------------------------------------------------------------------
@@ -296,11 +286,11 @@ class MedicalPayment(models.Model):
         })
         move.action_post()
         refund_item = move.line_ids.filtered("medical_party_role")
-        credits = (self._credit_lines() | reopened.line_ids).filtered(
+        open_credits = (self._credit_lines() | reopened.line_ids).filtered(
             lambda line: line.medical_party_role and not line.medical_charge_id
             and not line.reconciled
         )
-        (refund_item | credits).reconcile()
+        (refund_item | open_credits).reconcile()
         refund.write({"state": "posted", "move_id": move.id, "name": move.name})
         self.patient_id._medical_invalidate_balances()
         return refund

@@ -15,6 +15,7 @@ BILLING_JOURNALS = [
     ("medical_charge_journal_id", "Patient Charges", "MCHG", "general"),
     ("medical_adjustment_journal_id", "Billing Adjustments", "MADJ", "general"),
     ("medical_payment_journal_id", "Patient Payments", "MPAY", "cash"),
+    ("medical_payer_payment_journal_id", "Insurance Payments", "MINS", "bank"),
 ]
 
 
@@ -31,6 +32,10 @@ class ResCompany(models.Model):
     )
     medical_payment_journal_id = fields.Many2one(
         "account.journal", string="Patient Payments Journal", check_company=True,
+        domain="[('type', 'in', ('cash', 'bank'))]",
+    )
+    medical_payer_payment_journal_id = fields.Many2one(
+        "account.journal", string="Insurance Payments Journal", check_company=True,
         domain="[('type', 'in', ('cash', 'bank'))]",
     )
     medical_credit_forward_account_id = fields.Many2one(

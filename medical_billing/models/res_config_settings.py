@@ -13,6 +13,9 @@ class ResConfigSettings(models.TransientModel):
     medical_payment_journal_id = fields.Many2one(
         related="company_id.medical_payment_journal_id", readonly=False,
     )
+    medical_payer_payment_journal_id = fields.Many2one(
+        related="company_id.medical_payer_payment_journal_id", readonly=False,
+    )
     medical_credit_forward_account_id = fields.Many2one(
         related="company_id.medical_credit_forward_account_id", readonly=False,
     )

@@ -42,6 +42,10 @@ class ResPartner(models.Model):
     )
 
     medical_payment_ids = fields.One2many("medical.payment", "patient_id", string="Payments")
+    medical_eob_ids = fields.Many2many(
+        "medical.eob", compute="_compute_medical_eob_ids", string="EOBs",
+        help="Posted EOBs that pay or adjust this patient's charges.",
+    )
     medical_credit = fields.Monetary(
         string="Unapplied Credit", compute="_compute_medical_credit",
         currency_field="currency_id",
@@ -131,6 +135,14 @@ class ResPartner(models.Model):
         action["domain"] = [("patient_id", "=", self.id)]
         action["context"] = {"default_patient_id": self.id}
         return action
+
+    def _compute_medical_eob_ids(self):
+        lines = self.env["medical.eob.line"].search([
+            ("patient_id", "in", self.ids), ("eob_id.state", "=", "posted"),
+        ])
+        by_patient = lines.grouped("patient_id")
+        for partner in self:
+            partner.medical_eob_ids = by_patient.get(partner, lines.browse()).eob_id
 
     def _compute_medical_credit(self):
         credit_by_patient = self._medical_credits()

@@ -4,3 +4,7 @@ from . import test_bad_input
 from . import test_multi_company
 from . import test_patient_payment
 from . import test_refund_transfer
+from . import test_day_sheet
+from . import test_tie_out
+from . import test_eob
+from . import test_bulk_write_off

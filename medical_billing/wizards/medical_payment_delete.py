@@ -3,24 +3,33 @@ from odoo.exceptions import UserError
 
 
 class MedicalPaymentDelete(models.TransientModel):
-    _name = "medical.payment.delete"
-    _description = "Delete Patient Payments"
+    """Deletes posted money records (patient payments, refunds, transfers, EOBs) by
+    reversing their entries; the reason stays in their trail."""
 
-    payment_ids = fields.Many2many("medical.payment", required=True, readonly=True)
+    _name = "medical.payment.delete"
+    _description = "Delete Payments"
+
+    payment_ids = fields.Many2many("medical.payment", readonly=True)
+    eob_ids = fields.Many2many("medical.eob", readonly=True)
     reason = fields.Char(required=True)
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        payments = self.env["medical.payment"].browse(self.env.context.get("active_ids", []))
-        if self.env.context.get("active_model") != "medical.payment" or not payments:
-            raise UserError(_("Select the posted payments to delete."))
-        if any(payment.state != "posted" for payment in payments):
-            raise UserError(_("Only posted payments can be deleted."))
-        values["payment_ids"] = [(6, 0, payments.ids)]
+        model = self.env.context.get("active_model")
+        if model not in ("medical.payment", "medical.eob"):
+            raise UserError(_("Select the posted payments or EOBs to delete."))
+        records = self.env[model].browse(self.env.context.get("active_ids", []))
+        if not records or any(record.state != "posted" for record in records):
+            raise UserError(_("Only posted payments, refunds, transfers and EOBs can be "
+                              "deleted."))
+        field = "payment_ids" if model == "medical.payment" else "eob_ids"
+        values[field] = [(6, 0, records.ids)]
         return values
 
     def action_delete(self):
         self.ensure_one()
-        self.payment_ids._delete(self.reason)
+        for records in (self.payment_ids, self.eob_ids):
+            if records:
+                records._delete(self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,133 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class MedicalEob(models.Model):
+    """A payer's explanation of benefits, posted by hand: one check or EFT, and per charge
+    line what the payer paid and how it adjusted the rest."""
+
+    _name = "medical.eob"
+    _description = "Explanation of Benefits"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(readonly=True, copy=False, default="/")
+    payer_id = fields.Many2one(
+        "res.partner", required=True, index=True, check_company=True, tracking=True,
+        domain="[('is_payer', '=', True)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True,
+                       tracking=True)
+    payment_method = fields.Selection([("check", "Check"), ("eft", "EFT")], default="check",
+                                      required=True)
+    reference = fields.Char(string="Check / EFT Number", required=True, tracking=True)
+    amount_total = fields.Monetary(string="Total Paid", required=True, tracking=True)
+    line_ids = fields.One2many("medical.eob.line", "eob_id", string="Charge Lines")
+    amount_lines_paid = fields.Monetary(compute="_compute_amount_lines_paid")
+    document = fields.Binary(string="Scanned EOB", attachment=True)
+    document_name = fields.Char()
+    patient_ids = fields.Many2many("res.partner", compute="_compute_patient_ids",
+                                   string="Patients")
+    state = fields.Selection(
+        [("draft", "Draft"), ("posted", "Posted"), ("deleted", "Deleted")],
+        default="draft", required=True, readonly=True, copy=False, tracking=True, index=True,
+    )
+    move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, copy=False)
+    delete_reason = fields.Char(readonly=True, copy=False, tracking=True)
+
+    @api.depends("line_ids.paid")
+    def _compute_amount_lines_paid(self):
+        for eob in self:
+            eob.amount_lines_paid = sum(eob.line_ids.mapped("paid"))
+
+    @api.depends("line_ids.charge_id")
+    def _compute_patient_ids(self):
+        for eob in self:
+            eob.patient_ids = eob.line_ids.charge_id.patient_id
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted(self):
+        if any(eob.state != "draft" for eob in self):
+            raise UserError(_("A posted EOB is kept for the trail: delete it with its button, "
+                              "which reverses its entry."))
+
+    def action_view_document(self):
+        self.ensure_one()
+        if not self.document:
+            raise UserError(_("No scanned image is attached to %(eob)s.", eob=self.name))
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/medical.eob/{self.id}/document/{self.document_name or ''}"
+                   "?download=false",
+            "target": "new",
+        }
+
+    def action_post(self):
+        for eob in self:
+            if eob.state != "draft":
+                raise UserError(_("%(eob)s is already posted.", eob=eob.name))
+            eob._check_postable()
+            journal = eob.company_id.medical_payer_payment_journal_id
+            eob.company_id._medical_check_open_date(eob.date, journal)
+            move = self.env["account.move"].create(eob._prepare_move_vals())
+            move.action_post()
+            move.line_ids._medical_reconcile()
+            eob.write({"state": "posted", "move_id": move.id, "name": move.name})
+            eob.line_ids.charge_id.patient_id._medical_invalidate_balances()
+        return True
+
+    def _check_postable(self):
+        self.ensure_one()
+        self.company_id._medical_check_setup()
+        currency = self.currency_id
+        if not self.line_ids:
+            raise UserError(_("Add the EOB's charge lines before posting it."))
+        difference = currency.round(self.amount_total - self.amount_lines_paid)
+        if not currency.is_zero(difference):
+            raise UserError(_(
+                "The lines of this EOB pay %(lines)s but its total is %(total)s (difference "
+                "%(difference)s): fix the amounts so that they add up.",
+                lines=currency.format(self.amount_lines_paid),
+                total=currency.format(self.amount_total),
+                difference=currency.format(difference),
+            ))
+        for line in self.line_ids:
+            line._check_postable()
+
+    def _prepare_move_vals(self):
+        self.ensure_one()
+        journal = self.company_id.medical_payer_payment_journal_id
+        label = _("EOB %(payer)s %(reference)s", payer=self.payer_id.name,
+                  reference=self.reference)
+        line_vals = [{
+            "name": label, "account_id": journal.default_account_id.id,
+            "partner_id": self.payer_id.id, "balance": self.amount_total,
+        }] if not self.currency_id.is_zero(self.amount_total) else []
+        for line in self.line_ids:
+            line_vals += line._prepare_move_line_vals(label)
+        return {
+            "move_type": "entry",
+            "journal_id": journal.id,
+            "company_id": self.company_id.id,
+            "date": self.date,
+            "ref": label,
+            "partner_id": self.payer_id.id,
+            "line_ids": [(0, 0, vals) for vals in line_vals],
+        }
+
+    def _delete(self, reason):
+        if not reason:
+            raise UserError(_("Say why the EOB is deleted: the reason stays in its trail."))
+        for eob in self:
+            if eob.state != "posted":
+                raise UserError(_("Only posted EOBs can be deleted."))
+            eob.move_id._medical_reverse(reason)
+            eob.write({"state": "deleted", "delete_reason": reason})
+            eob.message_post(body=_("EOB deleted: %(reason)s", reason=reason))
+            eob.line_ids.charge_id.patient_id._medical_invalidate_balances()
+

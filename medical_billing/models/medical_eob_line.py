@@ -1,0 +1,126 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .account_move_line import PARTY_ROLES, PAYER_ROLES
+
+
+class MedicalEobLine(models.Model):
+    _name = "medical.eob.line"
+    _description = "EOB Charge Line"
+    _order = "eob_id, id"
+    _check_company_auto = True
+
+    eob_id = fields.Many2one("medical.eob", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="eob_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="eob_id.currency_id")
+    charge_id = fields.Many2one(
+        "medical.charge", required=True, index=True, check_company=True,
+        domain="[('state', '=', 'posted')]",
+    )
+    patient_id = fields.Many2one(related="charge_id.patient_id", store=True)
+    date_service = fields.Date(related="charge_id.date_service")
+    role = fields.Selection(
+        PARTY_ROLES, string="Payer Rank", compute="_compute_role", store=True,
+        help="Where the EOB's payer stands on this charge.",
+    )
+    billed = fields.Monetary(compute="_compute_billed", store=True, readonly=False)
+    allowed = fields.Monetary()
+    paid = fields.Monetary()
+    adjustment_ids = fields.One2many("medical.eob.adjustment", "line_id", string="Adjustments")
+    adjustments_display = fields.Char(compute="_compute_adjustments_display",
+                                      string="Adjustment Codes")
+    remark_codes = fields.Char(help="Remark codes (RARC) of the line, separated by spaces.")
+
+    @api.depends("charge_id", "eob_id.payer_id")
+    def _compute_role(self):
+        for line in self:
+            line.role = next((
+                role for role in PAYER_ROLES
+                if line.charge_id[f"{role}_payer_id"] == line.eob_id.payer_id
+            ), False)
+
+    @api.depends("charge_id")
+    def _compute_billed(self):
+        for line in self:
+            line.billed = line.charge_id.amount_fee_total
+
+    @api.depends("adjustment_ids.group_code", "adjustment_ids.reason_code",
+                 "adjustment_ids.amount")
+    def _compute_adjustments_display(self):
+        for line in self:
+            line.adjustments_display = ", ".join(
+                f"{adj.group_code}-{adj.reason_code} {line.currency_id.format(adj.amount)}"
+                for adj in line.adjustment_ids
+            )
+
+    def _check_postable(self):
+        currency = self.currency_id
+        for line in self:
+            charge = line.charge_id
+            if not line.role:
+                raise UserError(_(
+                    "%(payer)s is not a payer of charge %(charge)s: pick a charge it was "
+                    "billed for, or correct the case's policies first.",
+                    payer=line.eob_id.payer_id.name, charge=charge.display_name,
+                ))
+            amounts = [line.paid, *line.adjustment_ids.mapped("amount")]
+            if any(currency.compare_amounts(amount, 0) < 0 for amount in amounts):
+                raise UserError(_(
+                    "Line %(charge)s has a negative amount: enter paid and adjusted amounts "
+                    "as positive numbers (post a correction as a separate EOB).",
+                    charge=charge.display_name,
+                ))
+            due = charge._ledger_figures()[charge.id][line.role]["due"]
+            settled = line.paid + sum(line.adjustment_ids.mapped("amount"))
+            if currency.compare_amounts(settled, due) > 0:
+                raise UserError(_(
+                    "On %(charge)s the EOB pays and adjusts %(settled)s but %(payer)s only "
+                    "owes %(due)s: check the amounts against the EOB.",
+                    charge=charge.display_name, settled=currency.format(settled),
+                    payer=line.eob_id.payer_id.name, due=currency.format(due),
+                ))
+            if any(not adj.reason_code for adj in line.adjustment_ids):
+                raise UserError(_("Each adjustment needs its reason code (e.g. 45)."))
+
+    def _next_party(self):
+        """Who owes a patient-responsibility amount: the next payer rank on the charge,
+        else the patient."""
+        self.ensure_one()
+        later_ranks = PAYER_ROLES[PAYER_ROLES.index(self.role) + 1:]
+        return next((role for role in later_ranks if self.charge_id[f"{role}_payer_id"]),
+                    "patient")
+
+    def _prepare_move_line_vals(self, label):
+        self.ensure_one()
+        charge = self.charge_id
+        currency = self.currency_id
+        codes = {"medical_eob_line_id": self.id}
+        vals_list = []
+        if not currency.is_zero(self.paid):
+            vals_list.append({
+                **charge._prepare_receivable_line_vals(self.role, -self.paid, "payment", label),
+                **codes,
+            })
+        for adjustment in self.adjustment_ids.filtered(lambda adj: not currency.is_zero(
+                adj.amount)):
+            adjustment_codes = {**codes, "medical_adjustment_group": adjustment.group_code,
+                                "medical_adjustment_reason": adjustment.reason_code}
+            adj_label = f"{label} {adjustment.group_code}-{adjustment.reason_code}"
+            if adjustment.group_code == "PR":
+                vals_list += [
+                    {**charge._prepare_receivable_line_vals(
+                        self.role, -adjustment.amount, "responsibility", adj_label),
+                     **adjustment_codes},
+                    {**charge._prepare_receivable_line_vals(
+                        self._next_party(), adjustment.amount, "responsibility", adj_label),
+                     **adjustment_codes},
+                ]
+            else:
+                vals_list += [
+                    {**line_vals, **adjustment_codes}
+                    for line_vals in charge._prepare_write_off_line_vals(
+                        self.role, adjustment.amount, adj_label,
+                    )
+                ]
+        return vals_list
+

@@ -1,0 +1,1 @@
+from . import medical_day_sheet

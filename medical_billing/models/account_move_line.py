@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 PARTY_ROLES = [
     ("patient", "Patient"),
@@ -43,6 +43,11 @@ class AccountMoveLine(models.Model):
         help="Set on the receivable items of a charge: whose share of the charge this is.",
     )
     medical_entry_kind = fields.Selection(ENTRY_KINDS, readonly=True)
+    medical_patient_id = fields.Many2one(
+        "res.partner", string="Ledger Patient", compute="_compute_medical_patient_id",
+        store=True, index="btree_not_null",
+        help="The patient whose ledger shows this billing item (also for a payer's share).",
+    )
     medical_adjustment_group = fields.Selection(
         ADJUSTMENT_GROUPS, string="Adjustment Group", readonly=True,
         help="Claim adjustment group code of an EOB adjustment.",
@@ -57,6 +62,13 @@ class AccountMoveLine(models.Model):
     medical_write_off_reason_id = fields.Many2one(
         "medical.write.off.reason", string="Write-off Reason", readonly=True,
     )
+
+    @api.depends("medical_charge_id", "medical_party_role", "partner_id")
+    def _compute_medical_patient_id(self):
+        for line in self:
+            line.medical_patient_id = line.medical_charge_id.patient_id or (
+                line.partner_id if line.medical_party_role == "patient" else False
+            )
 
     def _medical_reconcile(self):
         """Reconcile these billing receivable items with the open items they settle: those

@@ -236,7 +236,7 @@ class MedicalPayment(models.Model):
         the rest."""
         self.ensure_one()
         currency = self.currency_id
-        date = date or fields.Date.context_today(self)
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
         if self.state != "posted" or self.kind not in ("payment", "credit_forward"):
             raise UserError(_("Only a posted payment or credit forward can be refunded."))
         if currency.compare_amounts(amount, 0) <= 0:
@@ -334,7 +334,7 @@ class MedicalPayment(models.Model):
         applies itself to their oldest open charges."""
         company = from_patient.company_id or self.env.company
         currency = company.currency_id
-        date = date or fields.Date.context_today(self)
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
         if from_patient == to_patient:
             raise UserError(_("Pick two different patients for a credit transfer."))
         if not reason:

@@ -42,6 +42,7 @@ class ResPartner(models.Model):
     )
 
     medical_payment_ids = fields.One2many("medical.payment", "patient_id", string="Payments")
+    medical_ledger_ids = fields.One2many("medical.ledger.report", "patient_id", string="Ledger")
     medical_eob_ids = fields.Many2many(
         "medical.eob", compute="_compute_medical_eob_ids", string="EOBs",
         help="Posted EOBs that pay or adjust this patient's charges.",

@@ -1,1 +1,3 @@
 from . import medical_day_sheet
+from . import medical_ledger_report
+from . import medical_patient_ledger

@@ -8,3 +8,4 @@ from . import test_day_sheet
 from . import test_tie_out
 from . import test_eob
 from . import test_bulk_write_off
+from . import test_ledger

@@ -7,3 +7,4 @@ from . import medical_payment_refund
 from . import medical_credit_transfer
 from . import medical_day_sheet
 from . import medical_tie_out
+from . import medical_patient_ledger

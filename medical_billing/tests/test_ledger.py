@@ -1,0 +1,125 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import MedicalBillingCommon
+
+
+@freeze_time("2026-03-20")
+@tagged("post_install", "-at_install")
+class TestLedger(MedicalBillingCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.case.fee_schedule_id = cls.fee_schedule
+        cls.sibling = cls.env["res.partner"].create({"name": "Sam Alvarez", "is_patient": True})
+        cls.sibling_case = cls.env["medical.case"].create({
+            "name": "Sprain", "patient_id": cls.sibling.id, "date_start": "2026-01-01",
+        })
+
+    def _money(self, **values):
+        record = self.env["medical.payment"].create({"patient_id": self.patient.id, **values})
+        record.action_post()
+        return record
+
+    def _every_kind_of_operation(self):
+        """Charges with a fee schedule, a responsibility change, write-offs, a reversal, an
+        EOB, payments, a credit forward, a refund, a transfer, a deleted payment and a
+        credit that applies itself to a later charge."""
+        exercise = self._post_charge(self.code_exercise, date_service="2026-03-02")  # 80
+        adjustment = self._post_charge(date_service="2026-03-03")  # 79, patient 30
+        adjustment._change_responsibility({"patient": 20.0, "primary": 59.0})
+        adjustment._write_off("patient", 5.0, self.reason_contractual)
+        wrong = self._post_charge(self.code_adjustment, date_service="2026-03-04")
+        wrong._reverse("Wrong code")
+        eob = self.env["medical.eob"].create({
+            "payer_id": self.payer_primary.id, "reference": "CHK-1", "date": "2026-03-10",
+            "amount_total": 40.0,
+            "line_ids": [Command.create({
+                "charge_id": exercise.id, "paid": 40.0,
+                "adjustment_ids": [Command.create({"group_code": "CO", "reason_code": "45",
+                                                   "amount": 5.0})],
+            })],
+        })
+        eob.action_post()
+        payment = self._money(amount=60.0, date="2026-03-11", method="cash")
+        self._money(kind="credit_forward", amount=15.0, date="2026-03-12",
+                    credit_forward_reason="prepayment")
+        payment._refund(10.0, "Overpaid", date="2026-03-13")
+        self.env["medical.payment"]._transfer_credit(
+            self.patient, self.sibling, 5.0, "Family", date="2026-03-14",
+        )
+        mistake = self._money(amount=7.0, date="2026-03-15", method="cash")
+        mistake._delete("Wrong patient")
+        later = self._post_charge(date_service="2026-03-17")  # takes the remaining credit
+        return exercise | adjustment | wrong | later
+
+    def test_ledger_matches_the_journal_items(self):
+        charges = self._every_kind_of_operation()
+        lines = self.env["medical.ledger.report"].search([("patient_id", "=", self.patient.id)])
+        self.assertEqual(set(lines.mapped("entry_type")), {
+            "charge", "fee_write_off", "responsibility", "write_off", "insurance_payment",
+            "payment", "credit_forward", "refund", "transfer_out", "credit_applied",
+            "charge_reversal",
+        }, "Every kind of event shows, and the deleted payment does not")
+        self.assertNotIn(7.0, lines.filtered(lambda line: line.entry_type == "payment")
+                         .mapped("credits"))
+
+        items = self.env["account.move.line"].search([
+            ("medical_patient_id", "=", self.patient.id), ("parent_state", "=", "posted"),
+            ("medical_party_role", "!=", False),
+        ])
+        patient_items = items.filtered(lambda line: line.medical_party_role == "patient")
+        last = lines[-1]
+        self.assertAlmostEqual(sum(lines.mapped("charges")) - sum(lines.mapped("credits")),
+                               sum(items.mapped("balance")))
+        self.assertAlmostEqual(last.balance, sum(items.mapped("balance")))
+        self.assertAlmostEqual(last.patient_balance, sum(patient_items.mapped("balance")))
+        self.assertAlmostEqual(last.payer_balance,
+                               sum((items - patient_items).mapped("balance")))
+        self.assertAlmostEqual(last.patient_balance, self.patient.medical_balance)
+        self.assertAlmostEqual(last.balance, sum(charges.mapped("balance"))
+                               - self.patient.medical_credit)
+        # Charges show at the price list, the fee schedule write-off as a credit.
+        exercise_lines = lines.filtered(lambda line: line.charge_id == charges[0])
+        self.assertEqual(exercise_lines.mapped("entry_type"),
+                         ["charge", "fee_write_off", "write_off"])
+        self.assertEqual(exercise_lines.mapped("charges"), [100.0, 0.0, 0.0])
+        self.assertEqual(exercise_lines.mapped("credits"), [0.0, 20.0, 5.0])
+        case_lines = lines.filtered(lambda line: line.case_id == self.case)
+        self.assertAlmostEqual(case_lines[-1].case_balance, self.case.balance)
+        self.assertTieOut()
+
+    def test_ledger_screen_filters_sorts_and_prints(self):
+        self._every_kind_of_operation()
+        screen = self.env["medical.patient.ledger"].with_user(self.front_desk).with_context(
+            active_model="res.partner", active_ids=self.patient.ids,
+        ).create({"date_from": "2026-03-11", "show_breakdown": True})
+        self.assertTrue(all(line.date >= screen.date_from for line in screen.line_ids))
+        everything = self.env["medical.ledger.report"].search(
+            [("patient_id", "=", self.patient.id)])
+        before = everything.filtered(lambda line: str(line.date) < "2026-03-11")
+        self.assertAlmostEqual(screen.opening_balance,
+                               sum(before.mapped("charges")) - sum(before.mapped("credits")))
+        self.assertAlmostEqual(screen.closing_balance, everything[-1].balance)
+        oldest_first = screen.line_ids.mapped("date")
+        screen.newest_first = True
+        self.assertEqual(screen.line_ids.mapped("date"), oldest_first[::-1])
+
+        screen.write({"case_id": self.case.id, "date_from": False})
+        self.assertEqual(screen.line_ids.case_id, self.case)
+        self.assertAlmostEqual(screen.closing_balance, self.case.balance)
+
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "medical_billing.report_patient_ledger", screen.ids)[0].decode()
+        self.assertIn("Patient Ledger", html)
+        self.assertIn(self.patient.name, html)
+        self.assertIn("Fee Schedule Write-off", html)
+        self.assertIn("Payer Balance", html)
+
+    def test_payer_credit_shows_in_parentheses(self):
+        line = self.env["medical.ledger.report"]
+        self.assertEqual(line._format_signed(-12.5), f"({self.currency.format(12.5)})")
+        self.assertEqual(line._format_signed(12.5), self.currency.format(12.5))

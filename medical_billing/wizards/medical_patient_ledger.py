@@ -35,6 +35,11 @@ class MedicalPatientLedger(models.TransientModel):
         values["patient_id"] = patient.id
         return values
 
+    @api.depends("patient_id")
+    def _compute_display_name(self):
+        for screen in self:
+            screen.display_name = _("Ledger of %(patient)s", patient=screen.patient_id.name)
+
     def _line_domain(self):
         self.ensure_one()
         domain = [("patient_id", "=", self.patient_id.id),

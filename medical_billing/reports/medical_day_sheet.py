@@ -119,8 +119,9 @@ class ReportMedicalDaySheet(models.AbstractModel):
             (f"{prefix}treating_clinic_id", "=", clinic.id),
         ]
 
-    def _money_records(self, company, date_from, date_to, clinic):
-        """Posted patient money records of the dates: deleted ones are left out."""
+    def _posted_domain(self, company, date_from, date_to, clinic):
+        """Posted records of the company and dates (deleted ones are left out), of the
+        clinic when one is given."""
         domain = [
             ("company_id", "=", company.id),
             ("state", "=", "posted"),
@@ -129,7 +130,13 @@ class ReportMedicalDaySheet(models.AbstractModel):
         ]
         if clinic:
             domain.append(("clinic_id", "=", clinic.id))
-        return self.env["medical.payment"].search(domain, order="date, id")
+        return domain
+
+    def _money_records(self, company, date_from, date_to, clinic):
+        """Posted patient money records of the dates: deleted ones are left out."""
+        return self.env["medical.payment"].search(
+            self._posted_domain(company, date_from, date_to, clinic), order="date, id",
+        )
 
     def _money_journal_amounts(self, money):
         """{(entry id, patient id): amount} booked on the patient's billing receivable items
@@ -200,15 +207,8 @@ class ReportMedicalDaySheet(models.AbstractModel):
             result = self._with_totals([], currency, PAYER_METHODS, method_labels)
             result["note"] = _("Payer payments are listed on the day sheet of all clinics.")
             return result
-        domain = [
-            ("company_id", "=", company.id),
-            ("state", "=", "posted"),
-            ("date", ">=", date_from),
-            ("date", "<=", date_to),
-        ]
-        if clinic:
-            domain.append(("clinic_id", "=", clinic.id))
-        eobs = Eob.search(domain, order="date, id")
+        eobs = Eob.search(self._posted_domain(company, date_from, date_to, clinic),
+                          order="date, id")
         # The money of an EOB is the debit on its journal's liquidity account.
         journal_amounts = dict(self.env["account.move.line"]._read_group(
             [

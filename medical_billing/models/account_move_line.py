@@ -73,32 +73,35 @@ class AccountMoveLine(models.Model):
     def _medical_reconcile(self):
         """Reconcile these billing receivable items with the open items they settle: those
         of the same charge, party and account; an item that names no charge settles the
-        party's unapplied credits (or open debits) on that account."""
+        party's unapplied credits (or open debits) on that account. One batched
+        reconciliation for all of them."""
         items = self.filtered(lambda line: line.medical_party_role and not line.reconciled)
         if not items:
             return
-        open_items = self.search([
-            ("partner_id", "in", items.partner_id.ids),
-            ("account_id", "in", items.account_id.ids),
-            ("medical_party_role", "!=", False),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-        ], order="date, id")
-
-        def key(line):
-            return line.medical_charge_id, line.account_id, line.partner_id
-
-        open_by_key = open_items.grouped(key)
-        for item in items:
-            if item.reconciled:
-                continue
-            is_debit = item.amount_residual > 0
-            opposite = open_by_key.get(key(item), self.browse()).filtered(
-                lambda line, is_debit=is_debit: (line.amount_residual > 0) != is_debit
-                and not line.reconciled
-            )
-            if opposite:
-                (item | opposite).reconcile()
+        domain = [("medical_party_role", "!=", False), ("parent_state", "=", "posted"),
+                  ("reconciled", "=", False)]
+        charged = items.filtered("medical_charge_id")
+        uncharged = items - charged
+        open_items = items
+        if charged:
+            open_items |= self.search(
+                [*domain, ("medical_charge_id", "in", charged.medical_charge_id.ids)])
+        if uncharged:
+            open_items |= self.search([
+                *domain, ("medical_charge_id", "=", False),
+                ("partner_id", "in", uncharged.partner_id.ids),
+                ("account_id", "in", uncharged.account_id.ids),
+            ])
+        groups = open_items.grouped(
+            lambda line: (line.medical_charge_id, line.account_id, line.partner_id)
+        )
+        plan = [
+            lines.sorted(lambda line: (line.date, line.id)) for lines in groups.values()
+            if lines & items and lines.filtered(lambda line: line.amount_residual > 0)
+            and lines.filtered(lambda line: line.amount_residual < 0)
+        ]
+        if plan:
+            self._reconcile_plan(plan)
 
     def _medical_residual_by(self, groupby, domain):
         """Open amount of posted billing receivables, summed per value of ``groupby``."""

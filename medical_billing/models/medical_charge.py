@@ -536,6 +536,10 @@ class MedicalCharge(models.Model):
             "medical_charge_id": self.id,
             "medical_entry_kind": "charge",
             "partner_id": self.patient_id.id,
+            # Given, so that posting many charges skips the analytic distribution models
+            # and the default taxes that Odoo would otherwise look up line by line.
+            "analytic_distribution": False,
+            "tax_ids": [(6, 0, self.tax_ids.ids)],
         }
         label = f"{self.product_id.default_code or ''} {self.description or ''}".strip()
         lines = [{
@@ -545,7 +549,6 @@ class MedicalCharge(models.Model):
             "product_id": self.product_id.id,
             "quantity": self.units,
             "balance": -self.amount_list_untaxed,
-            "tax_ids": [(6, 0, self.tax_ids.ids)],
         }]
         if not self.currency_id.is_zero(self.amount_fee_write_off):
             lines.append({
@@ -553,12 +556,12 @@ class MedicalCharge(models.Model):
                 "name": _("Fee schedule write-off: %(label)s", label=label),
                 "account_id": company.medical_fee_schedule_account_id.id,
                 "balance": self.amount_fee_write_off,
-                "tax_ids": [(6, 0, self.tax_ids.ids)],
             })
         __, taxes = self._tax_breakdown(self.fee_price_unit)
         lines += [
             {
                 **base,
+                "tax_ids": [(6, 0, [])],
                 "name": tax["name"],
                 "account_id": tax["account_id"] or company.medical_revenue_account_id.id,
                 "balance": -tax["amount"],
@@ -597,6 +600,8 @@ class MedicalCharge(models.Model):
             "account_id": self._receivable_account(role).id,
             "balance": balance,
             "date_maturity": self.date_service,
+            "analytic_distribution": False,
+            "tax_ids": [(6, 0, [])],
         }
 
     def _post_adjustment(self, line_vals, ref):

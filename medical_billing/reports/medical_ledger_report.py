@@ -96,7 +96,7 @@ class MedicalLedgerReport(models.Model):
     def _table_query(self):
         return SQL(
             """
-            WITH receivable AS (
+            WITH receivable AS NOT MATERIALIZED (
                 SELECT MIN(aml.id) AS id,
                        aml.move_id, aml.company_id, aml.company_currency_id AS currency_id,
                        aml.date, aml.medical_patient_id AS patient_id,
@@ -116,7 +116,7 @@ class MedicalLedgerReport(models.Model):
                    AND aml.medical_patient_id IS NOT NULL
               GROUP BY 2, 3, 4, 5, 6, 7, 8, 9
             ),
-            fee_write_off AS (
+            fee_write_off AS NOT MATERIALIZED (
                 SELECT aml.id, aml.move_id, aml.medical_charge_id AS charge_id, aml.balance
                   FROM account_move_line aml
                   JOIN res_company company ON company.id = aml.company_id
@@ -125,7 +125,7 @@ class MedicalLedgerReport(models.Model):
                    AND aml.medical_party_role IS NULL
                    AND aml.account_id = company.medical_fee_schedule_account_id
             ),
-            lines AS (
+            lines AS NOT MATERIALIZED (
                 SELECT r.id, r.move_id, r.company_id, r.currency_id, r.date, r.patient_id,
                        r.case_id, r.charge_id,
                        CASE

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 CLAIM_FILING_INDICATORS = [
@@ -114,6 +115,15 @@ class ResPartner(models.Model):
         action["domain"] = [("patient_id", "=", self.id)]
         action["context"] = {"default_patient_id": self.id}
         return action
+
+    @api.model
+    def _medical_active_patient(self, message):
+        """The one patient a wizard was opened on, or ``message`` as an error."""
+        patient = self.browse(self.env.context.get("active_ids", []))
+        if self.env.context.get("active_model") != "res.partner" or len(patient) != 1 \
+                or not patient.is_patient:
+            raise UserError(message)
+        return patient
 
     def action_open_medical_payment(self):
         """The Post button of the Payments tab: a new payment for this patient."""

@@ -119,3 +119,16 @@ class TestRefundTransfer(MedicalBillingCommon):
         self.assertEqual(self.patient.medical_credit, 40.0)
         self.assertRecordValues(other_charge, [{"patient_paid": 0.0, "patient_due": 79.0}])
         self.assertTieOut()
+
+    def test_transfer_wizard_opens_on_one_patient(self):
+        self._pay(30.0)
+        Wizard = self.env["medical.credit.transfer"].with_user(self.biller)
+        wizard = Wizard.with_context(
+            active_model="res.partner", active_ids=self.patient.ids,
+        ).create({"to_patient_id": self.other_patient.id, "reason": "Family"})
+        self.assertEqual(wizard.amount, 30.0, "Defaults to the whole credit")
+        wizard.action_transfer()
+        self.assertEqual(self.other_patient.medical_credit, 30.0)
+        with self.assertRaisesRegex(UserError, "Open the patient"):
+            Wizard.with_context(active_model="res.partner",
+                                active_ids=self.payer_primary.ids).create({})

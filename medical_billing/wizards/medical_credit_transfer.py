@@ -1,5 +1,4 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
 
 class MedicalCreditTransfer(models.TransientModel):
@@ -20,10 +19,8 @@ class MedicalCreditTransfer(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        patient = self.env["res.partner"].browse(self.env.context.get("active_ids", []))
-        if self.env.context.get("active_model") != "res.partner" or len(patient) != 1 \
-                or not patient.is_patient:
-            raise UserError(_("Open the patient whose credit you transfer."))
+        patient = self.env["res.partner"]._medical_active_patient(
+            _("Open the patient whose credit you transfer."))
         values.update(from_patient_id=patient.id, amount=patient.medical_credit)
         return values
 

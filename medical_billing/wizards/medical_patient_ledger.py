@@ -1,5 +1,4 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
 
 class MedicalPatientLedger(models.TransientModel):
@@ -28,10 +27,8 @@ class MedicalPatientLedger(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        patient = self.env["res.partner"].browse(self.env.context.get("active_ids", []))
-        if self.env.context.get("active_model") != "res.partner" or len(patient) != 1 \
-                or not patient.is_patient:
-            raise UserError(_("Open one patient to see the ledger."))
+        patient = self.env["res.partner"]._medical_active_patient(
+            _("Open one patient to see the ledger."))
         values["patient_id"] = patient.id
         return values
 

@@ -55,6 +55,7 @@ class MedicalEobLine(models.Model):
 
     def _check_postable(self):
         currency = self.currency_id
+        figures = self.charge_id._ledger_figures()  # one query for every line's charge
         for line in self:
             charge = line.charge_id
             if not line.role:
@@ -70,7 +71,7 @@ class MedicalEobLine(models.Model):
                     "as positive numbers (post a correction as a separate EOB).",
                     charge=charge.display_name,
                 ))
-            due = charge._ledger_figures()[charge.id][line.role]["due"]
+            due = figures[charge.id][line.role]["due"]
             settled = line.paid + sum(line.adjustment_ids.mapped("amount"))
             if currency.compare_amounts(settled, due) > 0:
                 raise UserError(_(

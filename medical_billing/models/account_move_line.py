@@ -63,6 +63,15 @@ class AccountMoveLine(models.Model):
         "medical.write.off.reason", string="Write-off Reason", readonly=True,
     )
 
+    def _sanitize_vals(self, vals):
+        # Items made by account.move._medical_entry_vals give balance, debit and credit,
+        # all three consistent; Odoo would drop debit and credit, and then compute them
+        # again on a draft record.
+        if {"balance", "debit", "credit"} <= vals.keys() \
+                and vals["debit"] - vals["credit"] == vals["balance"]:
+            return vals
+        return super()._sanitize_vals(vals)
+
     @api.depends("medical_charge_id", "medical_party_role", "partner_id")
     def _compute_medical_patient_id(self):
         for line in self:

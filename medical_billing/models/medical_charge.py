@@ -509,16 +509,12 @@ class MedicalCharge(models.Model):
         for charge in self:
             shares, copay_left = charge._initial_shares(copay_left)
             line_vals += charge._prepare_charge_line_vals(shares)
-        return {
-            "move_type": "entry",
-            "journal_id": company.medical_charge_journal_id.id,
-            "company_id": company.id,
-            "date": self[0].date_service,
-            "ref": _("%(patient)s, %(case)s, DOS %(date)s",
-                     patient=case.patient_id.name, case=case.name, date=self[0].date_service),
-            "partner_id": case.patient_id.id,
-            "line_ids": [(0, 0, vals) for vals in line_vals],
-        }
+        return self.env["account.move"]._medical_entry_vals(
+            company.medical_charge_journal_id, self[0].date_service,
+            _("%(patient)s, %(case)s, DOS %(date)s",
+              patient=case.patient_id.name, case=case.name, date=self[0].date_service),
+            line_vals,
+        )
 
     def _initial_shares(self, copay_left):
         """Who owes what of the charge: copay, then coinsurance to the patient, the rest to
@@ -541,9 +537,6 @@ class MedicalCharge(models.Model):
             "medical_charge_id": self.id,
             "medical_entry_kind": "charge",
             "partner_id": self.patient_id.id,
-            # Given, so that posting many charges skips the analytic distribution models
-            # and the default taxes that Odoo would otherwise look up line by line.
-            "analytic_distribution": False,
             "tax_ids": [(6, 0, self.tax_ids.ids)],
         }
         label = f"{self.product_id.default_code or ''} {self.description or ''}".strip()
@@ -605,8 +598,6 @@ class MedicalCharge(models.Model):
             "account_id": self._receivable_account(role).id,
             "balance": balance,
             "date_maturity": self.date_service,
-            "analytic_distribution": False,
-            "tax_ids": [(6, 0, [])],
         }
 
     def _post_adjustment(self, line_vals, ref):
@@ -619,14 +610,9 @@ class MedicalCharge(models.Model):
             date, company.medical_adjustment_journal_id,
             has_tax=any(vals.get("tax_repartition_line_id") for vals in line_vals),
         )
-        move = self.env["account.move"].create({
-            "move_type": "entry",
-            "journal_id": company.medical_adjustment_journal_id.id,
-            "company_id": company.id,
-            "date": date,
-            "ref": ref,
-            "line_ids": [(0, 0, vals) for vals in line_vals],
-        })
+        move = self.env["account.move"].create(self.env["account.move"]._medical_entry_vals(
+            company.medical_adjustment_journal_id, date, ref, line_vals,
+        ))
         move.action_post()
         move.line_ids._medical_reconcile()
         self.patient_id._medical_invalidate_balances()

@@ -110,15 +110,7 @@ class MedicalEob(models.Model):
         }] if not self.currency_id.is_zero(self.amount_total) else []
         for line in self.line_ids:
             line_vals += line._prepare_move_line_vals(label)
-        return {
-            "move_type": "entry",
-            "journal_id": journal.id,
-            "company_id": self.company_id.id,
-            "date": self.date,
-            "ref": label,
-            "partner_id": self.payer_id.id,
-            "line_ids": [(0, 0, vals) for vals in line_vals],
-        }
+        return self.env["account.move"]._medical_entry_vals(journal, self.date, label, line_vals)
 
     def _delete(self, reason):
         if not reason:

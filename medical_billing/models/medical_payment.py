@@ -161,21 +161,13 @@ class MedicalPayment(models.Model):
         debit_account = journal.default_account_id if self.kind == "payment" \
             else self.company_id.medical_credit_forward_account_id
         label = self._label()
-        return {
-            "move_type": "entry",
-            "journal_id": journal.id,
-            "company_id": self.company_id.id,
-            "date": self.date,
-            "ref": label,
-            "partner_id": self.patient_id.id,
-            "line_ids": [
-                (0, 0, {"name": label, "account_id": debit_account.id,
-                        "partner_id": self.patient_id.id, "balance": self.amount}),
-                *[(0, 0, vals) for vals in self.patient_id._medical_prepare_application_vals(
-                    self.company_id, self.amount, label, leave_credit=True,
-                )],
-            ],
-        }
+        return self.env["account.move"]._medical_entry_vals(journal, self.date, label, [
+            {"name": label, "account_id": debit_account.id, "partner_id": self.patient_id.id,
+             "balance": self.amount},
+            *self.patient_id._medical_prepare_application_vals(
+                self.company_id, self.amount, label, leave_credit=True,
+            ),
+        ])
 
     def _label(self):
         self.ensure_one()
@@ -272,18 +264,16 @@ class MedicalPayment(models.Model):
             "related_move_ids": [(6, 0, reopened.ids)],
         })
         label = _("Refund of %(payment)s: %(reason)s", payment=self.name, reason=reason)
-        move = self.env["account.move"].create({
-            "move_type": "entry", "journal_id": journal.id, "company_id": self.company_id.id,
-            "date": date, "ref": label, "partner_id": self.patient_id.id,
-            "line_ids": [
-                (0, 0, {"name": label, "medical_entry_kind": "payment",
-                        "medical_party_role": "patient", "partner_id": self.patient_id.id,
-                        "account_id": self.company_id.medical_patient_receivable_account_id.id,
-                        "balance": amount}),
-                (0, 0, {"name": label, "account_id": journal.default_account_id.id,
-                        "partner_id": self.patient_id.id, "balance": -amount}),
+        move = self.env["account.move"].create(self.env["account.move"]._medical_entry_vals(
+            journal, date, label, [
+                {"name": label, "medical_entry_kind": "payment", "medical_party_role": "patient",
+                 "partner_id": self.patient_id.id,
+                 "account_id": self.company_id.medical_patient_receivable_account_id.id,
+                 "balance": amount},
+                {"name": label, "account_id": journal.default_account_id.id,
+                 "partner_id": self.patient_id.id, "balance": -amount},
             ],
-        })
+        ))
         move.action_post()
         refund_item = move.line_ids.filtered("medical_party_role")
         open_credits = (self._credit_lines() | reopened.line_ids).filtered(
@@ -319,12 +309,9 @@ class MedicalPayment(models.Model):
             "account_id": company.medical_patient_receivable_account_id.id,
             "balance": -amount,
         })
-        move = self.env["account.move"].create({
-            "move_type": "entry", "journal_id": company.medical_adjustment_journal_id.id,
-            "company_id": company.id, "date": date, "ref": label,
-            "partner_id": self.patient_id.id,
-            "line_ids": [(0, 0, vals) for vals in line_vals],
-        })
+        move = self.env["account.move"].create(self.env["account.move"]._medical_entry_vals(
+            company.medical_adjustment_journal_id, date, label, line_vals,
+        ))
         move.action_post()
         return move
 
@@ -352,16 +339,13 @@ class MedicalPayment(models.Model):
         label = _("Credit transfer %(giver)s to %(receiver)s: %(reason)s", reason=reason,
                   giver=from_patient.name, receiver=to_patient.name)
         account = company.medical_patient_receivable_account_id
-        move = self.env["account.move"].create({
-            "move_type": "entry", "journal_id": company.medical_adjustment_journal_id.id,
-            "company_id": company.id, "date": date, "ref": label,
-            "line_ids": [
-                (0, 0, {"name": label, "medical_entry_kind": "payment",
-                        "medical_party_role": "patient", "partner_id": patient.id,
-                        "account_id": account.id, "balance": balance})
+        move = self.env["account.move"].create(self.env["account.move"]._medical_entry_vals(
+            company.medical_adjustment_journal_id, date, label, [
+                {"name": label, "medical_entry_kind": "payment", "medical_party_role": "patient",
+                 "partner_id": patient.id, "account_id": account.id, "balance": balance}
                 for patient, balance in ((from_patient, amount), (to_patient, -amount))
             ],
-        })
+        ))
         move.action_post()
         move.line_ids._medical_reconcile()
         common = {"company_id": company.id, "amount": amount, "date": date, "memo": reason,

@@ -234,22 +234,16 @@ class ResPartner(models.Model):
             if not applications:
                 continue
             applied = -sum(vals["balance"] for vals in applications)
-            move = self.env["account.move"].create({
-                "move_type": "entry",
-                "journal_id": company.medical_adjustment_journal_id.id,
-                "company_id": company.id,
-                "date": fields.Date.context_today(self),
-                "ref": label,
-                "partner_id": patient.id,
-                "medical_credit_application": True,
-                "line_ids": [
-                    (0, 0, {"name": label, "medical_entry_kind": "payment",
-                            "medical_party_role": "patient", "partner_id": patient.id,
-                            "account_id": company.medical_patient_receivable_account_id.id,
-                            "balance": applied}),
-                    *[(0, 0, vals) for vals in applications],
+            move = self.env["account.move"].create(self.env["account.move"]._medical_entry_vals(
+                company.medical_adjustment_journal_id, fields.Date.context_today(self), label, [
+                    {"name": label, "medical_entry_kind": "payment",
+                     "medical_party_role": "patient", "partner_id": patient.id,
+                     "account_id": company.medical_patient_receivable_account_id.id,
+                     "balance": applied},
+                    *applications,
                 ],
-            })
+                medical_credit_application=True,
+            ))
             move.action_post()
             move.line_ids._medical_reconcile()
         self._medical_invalidate_balances()

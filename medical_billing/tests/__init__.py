@@ -9,3 +9,4 @@ from . import test_tie_out
 from . import test_eob
 from . import test_bulk_write_off
 from . import test_ledger
+from . import test_entry_vals

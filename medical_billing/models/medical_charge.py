@@ -432,6 +432,8 @@ class MedicalCharge(models.Model):
         """Untaxed amount and rounded tax amounts (one per tax repartition line)."""
         self.ensure_one()
         currency = self.currency_id or self.env.company.currency_id
+        if not self.tax_ids:  # most billing codes: no need for the tax engine
+            return currency.round(price_unit * self.units), []
         result = self.tax_ids.compute_all(
             price_unit, currency=currency, quantity=self.units, product=self.product_id,
             partner=self.patient_id, rounding_method="round_per_line",

@@ -618,7 +618,9 @@ class Bench:
             "medical_policy": "t.patient_id IN (SELECT id FROM bench_patient)",
             "medical_case": "t.patient_id IN (SELECT id FROM bench_patient)",
             "medical_charge": "t.patient_id IN (SELECT id FROM bench_patient)",
-            "account_move": "t.partner_id IN (SELECT id FROM bench_patient) "
+            # Billing entries name no partner; their items name the patient.
+            "account_move": "t.id IN (SELECT move_id FROM account_move_line "
+                            "WHERE partner_id IN (SELECT id FROM bench_patient)) "
                             f"AND t.journal_id IN ({','.join(map(str, journals.ids))})",
             "account_move_line": "t.move_id IN (SELECT old_id FROM map_account_move)",
             "account_partial_reconcile": "t.debit_move_id IN "
@@ -656,6 +658,7 @@ class Bench:
             ("account_full_reconcile", {}, {}),
             ("account_move_line", {"move_id": "account_move", "partner_id": partner,
                                    "medical_patient_id": partner,
+                                   "medical_case_id": "medical_case",
                                    "medical_charge_id": "medical_charge",
                                    "full_reconcile_id": "account_full_reconcile"},
              {"move_name": f"t.move_name || {suffix}",
@@ -715,6 +718,9 @@ class Bench:
         self.figures["history_charges"] = cr.fetchone()[0]
         cr.execute("SELECT count(*) FROM map_account_move_line")
         self.figures["history_items"] = cr.fetchone()[0]
+        if not self.figures["history_items"]:
+            raise RuntimeError("Growing the history copied no journal item: the selection of "
+                               "billing entries in grow_history() no longer matches them.")
         for table in maps:
             cr.execute(f"DROP TABLE map_{table}")
         cr.execute("DROP TABLE bench_patient")

@@ -48,6 +48,10 @@ class AccountMoveLine(models.Model):
         store=True, index="btree_not_null",
         help="The patient whose ledger shows this billing item (also for a payer's share).",
     )
+    medical_case_id = fields.Many2one(
+        "medical.case", string="Case", compute="_compute_medical_patient_id", store=True,
+        help="The case of the item's charge: the ledger groups and totals by it.",
+    )
     medical_adjustment_group = fields.Selection(
         ADJUSTMENT_GROUPS, string="Adjustment Group", readonly=True,
         help="Claim adjustment group code of an EOB adjustment.",
@@ -72,12 +76,13 @@ class AccountMoveLine(models.Model):
             return vals
         return super()._sanitize_vals(vals)
 
-    @api.depends("medical_charge_id", "medical_party_role", "partner_id")
+    @api.depends("medical_charge_id.case_id", "medical_party_role", "partner_id")
     def _compute_medical_patient_id(self):
         for line in self:
             line.medical_patient_id = line.medical_charge_id.patient_id or (
                 line.partner_id if line.medical_party_role == "patient" else False
             )
+            line.medical_case_id = line.medical_charge_id.case_id
 
     def _medical_reconcile(self):
         """Reconcile these billing receivable items with the open items they settle: those

@@ -37,8 +37,8 @@ class MedicalLedgerReport(models.Model):
     _depends = {
         "account.move.line": [
             "move_id", "company_id", "company_currency_id", "date", "balance", "account_id",
-            "parent_state", "medical_patient_id", "medical_charge_id", "medical_entry_kind",
-            "medical_party_role",
+            "parent_state", "medical_patient_id", "medical_case_id", "medical_charge_id",
+            "medical_entry_kind", "medical_party_role",
         ],
         "account.move": ["ref", "date", "currency_id", "state", "reversed_entry_id",
                          "medical_credit_application"],
@@ -92,81 +92,94 @@ class MedicalLedgerReport(models.Model):
             return f"({currency.format(-amount)})"
         return currency.format(amount)
 
+    @api.model
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        # PostgreSQL's JIT compiler would spend more time compiling this query (over
+        # 100 ms for a long history, whose cost estimate passes jit_above_cost) than it
+        # saves on a single patient's lines; off for this query only (an error rolls the
+        # transaction back, and the setting with it).
+        self.env.cr.execute("SET LOCAL jit = off")
+        records = super().search_fetch(domain, field_names, offset, limit, order)
+        self.env.cr.execute("SET LOCAL jit TO DEFAULT")
+        return records
+
     @property
     def _table_query(self):
+        # One pass over the patient's own items (index on medical_patient_id): the ledger's
+        # cost follows the patient's history, not the practice's. "items" groups the
+        # receivable items of one entry, case, charge (for charges and write-offs) and kind,
+        # with the fee-schedule write-off of a charge in the same group.
         return SQL(
             """
-            WITH receivable AS NOT MATERIALIZED (
-                SELECT MIN(aml.id) AS id,
-                       aml.move_id, aml.company_id, aml.company_currency_id AS currency_id,
+            WITH items AS NOT MATERIALIZED (
+                SELECT aml.move_id, aml.company_id, aml.company_currency_id AS currency_id,
                        aml.date, aml.medical_patient_id AS patient_id,
-                       charge.case_id,
+                       aml.medical_case_id AS case_id,
                        CASE WHEN aml.medical_entry_kind IN ('charge', 'write_off')
                             THEN aml.medical_charge_id END AS charge_id,
                        aml.medical_entry_kind AS kind,
-                       SUM(aml.balance) AS amount,
+                       MIN(aml.id) FILTER (WHERE aml.medical_party_role IS NOT NULL) AS id,
+                       SUM(aml.balance) FILTER (WHERE aml.medical_party_role IS NOT NULL)
+                           AS amount,
                        SUM(CASE WHEN aml.medical_party_role = 'patient'
                                 THEN aml.balance ELSE 0 END) AS patient_amount,
                        SUM(CASE WHEN aml.medical_party_role != 'patient'
-                                THEN aml.balance ELSE 0 END) AS payer_amount
-                  FROM account_move_line aml
-             LEFT JOIN medical_charge charge ON charge.id = aml.medical_charge_id
-                 WHERE aml.parent_state = 'posted'
-                   AND aml.medical_party_role IS NOT NULL
-                   AND aml.medical_patient_id IS NOT NULL
-              GROUP BY 2, 3, 4, 5, 6, 7, 8, 9
-            ),
-            fee_write_off AS NOT MATERIALIZED (
-                SELECT aml.id, aml.move_id, aml.medical_charge_id AS charge_id, aml.balance
+                                THEN aml.balance ELSE 0 END) AS payer_amount,
+                       MIN(aml.id) FILTER (WHERE aml.medical_party_role IS NULL) AS fee_id,
+                       SUM(aml.balance) FILTER (WHERE aml.medical_party_role IS NULL)
+                           AS fee_amount
                   FROM account_move_line aml
                   JOIN res_company company ON company.id = aml.company_id
                  WHERE aml.parent_state = 'posted'
-                   AND aml.medical_entry_kind = 'charge'
-                   AND aml.medical_party_role IS NULL
-                   AND aml.account_id = company.medical_fee_schedule_account_id
+                   AND aml.medical_patient_id IS NOT NULL
+                   AND (aml.medical_party_role IS NOT NULL
+                        OR (aml.medical_entry_kind = 'charge'
+                            AND aml.account_id = company.medical_fee_schedule_account_id))
+              GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
             ),
             lines AS NOT MATERIALIZED (
-                SELECT r.id, r.move_id, r.company_id, r.currency_id, r.date, r.patient_id,
-                       r.case_id, r.charge_id,
+                -- Each group gives its own line (unless its entry was deleted: reversed
+                -- or a reversal), and a charge's fee-schedule write-off a line after it.
+                SELECT line.id, i.move_id, i.company_id, i.currency_id, i.date,
+                       i.patient_id, i.case_id, i.charge_id, line.entry_type,
+                       line.description, line.amount, line.patient_amount,
+                       line.payer_amount, line.rank
+                  FROM items i
+                  JOIN account_move move ON move.id = i.move_id
+             LEFT JOIN medical_charge charge ON charge.id = i.charge_id
+             LEFT JOIN product_product product ON product.id = charge.product_id
+             LEFT JOIN medical_eob eob ON eob.move_id = i.move_id
+             LEFT JOIN medical_payment payment
+                    ON payment.move_id = i.move_id AND payment.patient_id = i.patient_id
+            CROSS JOIN LATERAL (VALUES (
+                       i.id,
                        CASE
-                           WHEN r.kind = 'charge' AND charge.reversal_move_id = r.move_id
+                           WHEN i.kind = 'charge' AND charge.reversal_move_id = i.move_id
                                THEN 'charge_reversal'
-                           WHEN r.kind = 'charge' THEN 'charge'
-                           WHEN r.kind IN ('write_off', 'responsibility') THEN r.kind
+                           WHEN i.kind = 'charge' THEN 'charge'
+                           WHEN i.kind IN ('write_off', 'responsibility') THEN i.kind
                            WHEN eob.id IS NOT NULL THEN 'insurance_payment'
                            WHEN move.medical_credit_application THEN 'credit_applied'
                            WHEN payment.id IS NOT NULL THEN payment.kind
                            ELSE 'credit_reopened'
-                       END AS entry_type,
-                       CASE WHEN r.charge_id IS NOT NULL AND r.kind = 'charge'
+                       END,
+                       CASE WHEN i.charge_id IS NOT NULL AND i.kind = 'charge'
                             THEN CONCAT_WS(' ', product.default_code, charge.description)
-                            ELSE move.ref END AS description,
-                       r.amount + COALESCE(fee.balance, 0) AS amount,
-                       r.patient_amount, r.payer_amount,
-                       CASE WHEN r.kind = 'charge' THEN 0 ELSE 2 END AS rank
-                  FROM receivable r
-                  JOIN account_move move ON move.id = r.move_id
-             LEFT JOIN medical_charge charge ON charge.id = r.charge_id
-             LEFT JOIN product_product product ON product.id = charge.product_id
-             LEFT JOIN fee_write_off fee
-                    ON fee.move_id = r.move_id AND fee.charge_id = r.charge_id
-                   AND r.kind = 'charge'
-             LEFT JOIN medical_eob eob ON eob.move_id = r.move_id
-             LEFT JOIN medical_payment payment
-                    ON payment.move_id = r.move_id AND payment.patient_id = r.patient_id
-                 WHERE move.reversed_entry_id IS NULL
-                   AND NOT EXISTS (SELECT 1 FROM account_move reversal
-                                    WHERE reversal.reversed_entry_id = move.id
-                                      AND reversal.state = 'posted')
-             UNION ALL
-                SELECT fee.id, fee.move_id, charge.company_id, move.currency_id, move.date,
-                       charge.patient_id, charge.case_id, charge.id, 'fee_write_off',
+                            ELSE move.ref END,
+                       i.amount + COALESCE(i.fee_amount, 0),
+                       i.patient_amount, i.payer_amount,
+                       CASE WHEN i.kind = 'charge' THEN 0 ELSE 2 END,
+                       i.id IS NOT NULL AND move.reversed_entry_id IS NULL
+                       AND NOT EXISTS (SELECT 1 FROM account_move reversal
+                                        WHERE reversal.reversed_entry_id = move.id
+                                          AND reversal.state = 'posted')
+                   ), (
+                       i.fee_id, 'fee_write_off',
                        CONCAT_WS(' ', product.default_code, charge.description),
-                       -fee.balance, 0, 0, 1
-                  FROM fee_write_off fee
-                  JOIN medical_charge charge ON charge.id = fee.charge_id
-                  JOIN account_move move ON move.id = fee.move_id
-             LEFT JOIN product_product product ON product.id = charge.product_id
+                       -i.fee_amount, 0, 0, 1, i.fee_id IS NOT NULL
+                   )) AS line(id, entry_type, description, amount, patient_amount,
+                              payer_amount, rank, shown)
+                 WHERE line.shown
             )
             SELECT id, move_id, company_id, currency_id, date, patient_id, case_id,
                    charge_id, entry_type, description,

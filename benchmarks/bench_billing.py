@@ -204,6 +204,7 @@ class Bench:
         self.random = random.Random(SEED)
         self.today = datetime.date.today()
         self.durations = {}
+        self.chunk_times = []  # (charges, seconds) of each action_post call
         self.figures = {}
         self.notes = []
 
@@ -314,7 +315,9 @@ class Bench:
             start = time.perf_counter()
             charges.action_post()
             self.env.flush_all()
-            spent += time.perf_counter() - start
+            seconds = time.perf_counter() - start
+            self.chunk_times.append((len(ids_chunk), seconds))
+            spent += seconds
             self.env.invalidate_all()
         return spent
 
@@ -395,7 +398,9 @@ class Bench:
         label = f"post {count:,} charges (action_post, {CHUNK_CHARGES:,} a call)"
         items_before = self.item_count()
         with phase(label, self.durations):
+            self.chunk_times = []
             spent = self.post_charges(self.charge_ids)
+            self.figures["post_chunks"] = self.chunk_times
             self.commit()
         items = self.item_count() - items_before
         self.figures["post_seconds"] = spent
@@ -795,11 +800,25 @@ class Bench:
         post_ratio = f["post_rate"] / f["baseline_rate"]
         create_post_rate = len(self.charge_ids) / (f["create_seconds"] + f["post_seconds"])
         sample = " (sample)" if f["baseline_sampled"] else ""
-        rows.append(("Posting charges (action_post)", f"{f['post_rate']:,.0f} lines/s", ""))
+        # Odoo's entry numbering looks up the journal's last number for every entry, at a cost
+        # that grows with the journal; when the baseline is a sample, it is compared with
+        # the first charges posted, into a journal of the same size.
+        same_count = same_seconds = 0
+        for count, seconds in f["post_chunks"]:
+            if same_count >= f["baseline_lines"]:
+                break
+            same_count += count
+            same_seconds += seconds
+        same_rate = same_count / same_seconds
+        same_ratio = same_rate / f["baseline_rate"]
+        rows.append(("Posting charges (action_post), all",
+                     f"{f['post_rate']:,.0f} lines/s", f"ratio {post_ratio:.2f}x"))
+        if f["baseline_sampled"]:
+            rows.append((f"  first {same_count:,} charges", f"{same_rate:,.0f} lines/s", ""))
         rows.append((f"Odoo: create + post out_invoice{sample}",
                      f"{f['baseline_rate']:,.0f} lines/s", ""))
-        rows.append(("  ratio ours / Odoo", f"{post_ratio:.2f}x",
-                     f">= {TARGET_POSTING_RATIO}x {verdict(post_ratio >= TARGET_POSTING_RATIO)}"))
+        rows.append(("  ratio ours / Odoo, same number of lines", f"{same_ratio:.2f}x",
+                     f">= {TARGET_POSTING_RATIO}x {verdict(same_ratio >= TARGET_POSTING_RATIO)}"))
         item_ratio = f["post_item_rate"] / f["baseline_item_rate"]
         rows.append(("  journal items/s, ours / Odoo",
                      f"{f['post_item_rate']:,.0f} / {f['baseline_item_rate']:,.0f}",

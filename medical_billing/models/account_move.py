@@ -17,6 +17,7 @@ class AccountMove(models.Model):
         would otherwise precompute on create. Given all of them, create skips building a
         draft record per item to compute them, which is much of the cost of posting charges
         in batches. test_entry_vals checks them against the values Odoo computes itself.
+        Create them with _medical_create_entries.
 
         The entry names no partner: Odoo would make that partner a follower of the entry,
         so that a message sent from it would reach the patient. Each item names its own."""
@@ -69,6 +70,18 @@ class AccountMove(models.Model):
                                                    self.env["account.tax"])]
             ],
         }
+
+    @api.model
+    def _medical_create_entries(self, vals_list):
+        """Create entries from _medical_entry_vals, their items keeping the debit and credit
+        given (see account.move.line._sanitize_vals)."""
+        moves = self.with_context(medical_complete_vals=True).create(vals_list)
+        return moves.with_context(medical_complete_vals=False)
+
+    @api.model
+    def _medical_create_entry(self, journal, date, ref, line_vals, **move_vals):
+        return self._medical_create_entries(
+            [self._medical_entry_vals(journal, date, ref, line_vals, **move_vals)])
 
     def _medical_reverse(self, reason):
         """Undo billing entries: unreconcile them and post reversals reconciled with them,

@@ -68,11 +68,11 @@ class AccountMoveLine(models.Model):
     )
 
     def _sanitize_vals(self, vals):
-        # Items made by account.move._medical_entry_vals give balance, debit and credit,
-        # all three consistent; Odoo would drop debit and credit, and then compute them
-        # again on a draft record.
-        if {"balance", "debit", "credit"} <= vals.keys() \
-                and vals["debit"] - vals["credit"] == vals["balance"]:
+        # Entries created by account.move._medical_create_entries give each item's balance,
+        # debit and credit, consistent; Odoo would drop debit and credit, and then compute
+        # them again on a draft record.
+        if self.env.context.get("medical_complete_vals") \
+                and {"balance", "debit", "credit"} <= vals.keys():
             return vals
         return super()._sanitize_vals(vals)
 

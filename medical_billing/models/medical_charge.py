@@ -459,7 +459,7 @@ class MedicalCharge(models.Model):
         # creation messages, which cost more than the entries themselves in batches.
         moves = self.env["account.move"].with_context(
             skip_invoice_sync=True, mail_create_nolog=True, tracking_disable=True,
-        ).create(move_vals)
+        )._medical_create_entries(move_vals)
         moves.action_post()
         charges.write({"state": "posted"})
         for move, visit in zip(moves, visits.values(), strict=True):
@@ -612,9 +612,9 @@ class MedicalCharge(models.Model):
             date, company.medical_adjustment_journal_id,
             has_tax=any(vals.get("tax_repartition_line_id") for vals in line_vals),
         )
-        move = self.env["account.move"].create(self.env["account.move"]._medical_entry_vals(
+        move = self.env["account.move"]._medical_create_entry(
             company.medical_adjustment_journal_id, date, ref, line_vals,
-        ))
+        )
         move.action_post()
         move.line_ids._medical_reconcile()
         self.patient_id._medical_invalidate_balances()

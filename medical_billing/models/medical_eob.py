@@ -74,7 +74,7 @@ class MedicalEob(models.Model):
             eob._check_postable()
             journal = eob.company_id.medical_payer_payment_journal_id
             eob.company_id._medical_check_open_date(eob.date, journal)
-            move = self.env["account.move"].create(eob._prepare_move_vals())
+            move = self.env["account.move"]._medical_create_entries(eob._prepare_move_vals())
             move.action_post()
             move.line_ids._medical_reconcile()
             eob.write({"state": "posted", "move_id": move.id, "name": move.name})

@@ -138,7 +138,7 @@ class MedicalPayment(models.Model):
             journal = payment._journal()
             payment.company_id._medical_check_open_date(payment.date, journal)
             payment.patient_id._medical_lock_for_payment()
-            move = self.env["account.move"].create(payment._prepare_move_vals())
+            move = self.env["account.move"]._medical_create_entries(payment._prepare_move_vals())
             move.action_post()
             move.line_ids._medical_reconcile()
             payment.write({
@@ -264,7 +264,7 @@ class MedicalPayment(models.Model):
             "related_move_ids": [(6, 0, reopened.ids)],
         })
         label = _("Refund of %(payment)s: %(reason)s", payment=self.name, reason=reason)
-        move = self.env["account.move"].create(self.env["account.move"]._medical_entry_vals(
+        move = self.env["account.move"]._medical_create_entry(
             journal, date, label, [
                 {"name": label, "medical_entry_kind": "payment", "medical_party_role": "patient",
                  "partner_id": self.patient_id.id,
@@ -273,7 +273,7 @@ class MedicalPayment(models.Model):
                 {"name": label, "account_id": journal.default_account_id.id,
                  "partner_id": self.patient_id.id, "balance": -amount},
             ],
-        ))
+        )
         move.action_post()
         refund_item = move.line_ids.filtered("medical_party_role")
         open_credits = (self._credit_lines() | reopened.line_ids).filtered(
@@ -309,9 +309,9 @@ class MedicalPayment(models.Model):
             "account_id": company.medical_patient_receivable_account_id.id,
             "balance": -amount,
         })
-        move = self.env["account.move"].create(self.env["account.move"]._medical_entry_vals(
+        move = self.env["account.move"]._medical_create_entry(
             company.medical_adjustment_journal_id, date, label, line_vals,
-        ))
+        )
         move.action_post()
         return move
 
@@ -339,13 +339,13 @@ class MedicalPayment(models.Model):
         label = _("Credit transfer %(giver)s to %(receiver)s: %(reason)s", reason=reason,
                   giver=from_patient.name, receiver=to_patient.name)
         account = company.medical_patient_receivable_account_id
-        move = self.env["account.move"].create(self.env["account.move"]._medical_entry_vals(
+        move = self.env["account.move"]._medical_create_entry(
             company.medical_adjustment_journal_id, date, label, [
                 {"name": label, "medical_entry_kind": "payment", "medical_party_role": "patient",
                  "partner_id": patient.id, "account_id": account.id, "balance": balance}
                 for patient, balance in ((from_patient, amount), (to_patient, -amount))
             ],
-        ))
+        )
         move.action_post()
         move.line_ids._medical_reconcile()
         common = {"company_id": company.id, "amount": amount, "date": date, "memo": reason,

@@ -234,7 +234,7 @@ class ResPartner(models.Model):
             if not applications:
                 continue
             applied = -sum(vals["balance"] for vals in applications)
-            move = self.env["account.move"].create(self.env["account.move"]._medical_entry_vals(
+            move = self.env["account.move"]._medical_create_entry(
                 company.medical_adjustment_journal_id, fields.Date.context_today(self), label, [
                     {"name": label, "medical_entry_kind": "payment",
                      "medical_party_role": "patient", "partner_id": patient.id,
@@ -243,7 +243,7 @@ class ResPartner(models.Model):
                     *applications,
                 ],
                 medical_credit_application=True,
-            ))
+            )
             move.action_post()
             move.line_ids._medical_reconcile()
         self._medical_invalidate_balances()

@@ -27,9 +27,9 @@ class TestEntryVals(MedicalBillingCommon):
         return [{name: record[name] for name in names} for record in records]
 
     def assertSameEntry(self, line_vals, journal):
-        ours = self.env["account.move"].create(self.env["account.move"]._medical_entry_vals(
+        ours = self.env["account.move"]._medical_create_entry(
             journal, "2026-03-09", "Visit", line_vals,
-        ))
+        )
         odoo = self._odoo_entry(journal, "2026-03-09", "Visit", line_vals)
         (ours | odoo).action_post()
         self.assertEqual(self._stored_values(ours.line_ids), self._stored_values(odoo.line_ids))
@@ -54,9 +54,22 @@ class TestEntryVals(MedicalBillingCommon):
         self.assertTrue(any(vals.get("product_id") for vals in line_vals))
         self.assertSameEntry(line_vals, self.company.medical_charge_journal_id)
 
-    def test_items_keep_balance_debit_and_credit_only_when_consistent(self):
+    def test_only_billing_entries_keep_the_debit_and_credit_given(self):
         line = self.env["account.move.line"]
-        self.assertEqual(line._sanitize_vals({"balance": -5.0, "debit": 0.0, "credit": 5.0}),
-                         {"balance": -5.0, "debit": 0.0, "credit": 5.0})
-        self.assertEqual(line._sanitize_vals({"balance": 5.0, "debit": 0.0, "credit": 5.0}),
-                         {"balance": 5.0})
+        vals = {"balance": -5.0, "debit": 0.0, "credit": 5.0}
+        self.assertEqual(line._sanitize_vals(vals), {"balance": -5.0})
+        self.assertEqual(line.with_context(medical_complete_vals=True)._sanitize_vals(vals),
+                         vals)
+        move = self.env["account.move"]._medical_create_entry(
+            self.company.medical_charge_journal_id, "2026-03-09", "Visit", [
+                {"name": "x", "account_id": self.company.medical_revenue_account_id.id,
+                 "balance": -5.0},
+                {"name": "y", "account_id": self.accounts["patient"].id,
+                 "partner_id": self.patient.id, "balance": 5.0},
+            ],
+        )
+        self.assertFalse(move.env.context.get("medical_complete_vals"))
+        self.assertRecordValues(move.line_ids, [
+            {"balance": -5.0, "debit": 0.0, "credit": 5.0},
+            {"balance": 5.0, "debit": 5.0, "credit": 0.0},
+        ])

@@ -44,12 +44,12 @@ class AccountMoveLine(models.Model):
     )
     medical_entry_kind = fields.Selection(ENTRY_KINDS, readonly=True)
     medical_patient_id = fields.Many2one(
-        "res.partner", string="Ledger Patient", compute="_compute_medical_patient_id",
+        "res.partner", string="Ledger Patient", compute="_compute_medical_ledger_keys",
         store=True, index="btree_not_null",
         help="The patient whose ledger shows this billing item (also for a payer's share).",
     )
     medical_case_id = fields.Many2one(
-        "medical.case", string="Case", compute="_compute_medical_patient_id", store=True,
+        "medical.case", string="Case", compute="_compute_medical_ledger_keys", store=True,
         help="The case of the item's charge: the ledger groups and totals by it.",
     )
     medical_adjustment_group = fields.Selection(
@@ -77,7 +77,7 @@ class AccountMoveLine(models.Model):
         return super()._sanitize_vals(vals)
 
     @api.depends("medical_charge_id.case_id", "medical_party_role", "partner_id")
-    def _compute_medical_patient_id(self):
+    def _compute_medical_ledger_keys(self):
         for line in self:
             line.medical_patient_id = line.medical_charge_id.patient_id or (
                 line.partner_id if line.medical_party_role == "patient" else False

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -92,16 +94,27 @@ class MedicalLedgerReport(models.Model):
             return f"({currency.format(-amount)})"
         return currency.format(amount)
 
-    @api.model
-    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
-        # PostgreSQL's JIT compiler would spend more time compiling this query (over
+    @contextmanager
+    def _without_jit(self):
+        # PostgreSQL's JIT compiler would spend more time compiling the ledger query (over
         # 100 ms for a long history, whose cost estimate passes jit_above_cost) than it
         # saves on a single patient's lines; off for this query only (an error rolls the
         # transaction back, and the setting with it).
         self.env.cr.execute("SET LOCAL jit = off")
-        records = super().search_fetch(domain, field_names, offset, limit, order)
+        yield
         self.env.cr.execute("SET LOCAL jit TO DEFAULT")
-        return records
+
+    @api.model
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        with self._without_jit():
+            return super().search_fetch(domain, field_names, offset, limit, order)
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None,
+                    order=None):
+        with self._without_jit():
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit,
+                                       order)
 
     @property
     def _table_query(self):

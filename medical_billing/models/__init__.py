@@ -1,3 +1,4 @@
+from . import medical_complete_values
 from . import account_chart_template
 from . import account_move
 from . import account_move_line

@@ -2,7 +2,8 @@ from odoo import _, api, fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "medical.complete.values.mixin"]
 
     medical_credit_application = fields.Boolean(
         readonly=True, copy=False,
@@ -19,6 +20,10 @@ class AccountMove(models.Model):
         in batches. test_entry_vals checks them against the values Odoo computes itself.
         Create them with _medical_create_entries.
 
+        The items also carry the stored values Odoo would compute for a new draft item
+        (amounts due, the entry's date and reference, the ledger keys), which create keeps
+        (see medical.complete.values.mixin).
+
         The entry names no partner: Odoo would make that partner a follower of the entry,
         so that a message sent from it would reach the patient. Each item names its own."""
         company = journal.company_id
@@ -32,6 +37,15 @@ class AccountMove(models.Model):
             [vals["product_id"] for vals in line_vals if vals.get("product_id")]
         )
         uom_by_product = {product.id: product.uom_id.id for product in products}
+        accounts = self.env["account.account"].browse([vals["account_id"] for vals in line_vals])
+        reconcilable = {
+            account.id for account in accounts
+            if account.reconcile or account.account_type in ("asset_cash", "liability_credit_card")
+        }
+        charges = self.env["medical.charge"].browse(
+            [vals["medical_charge_id"] for vals in line_vals if vals.get("medical_charge_id")]
+        )
+        charge_keys = {charge.id: (charge.patient_id.id, charge.case_id.id) for charge in charges}
         return {
             "move_type": "entry",
             "journal_id": journal.id,
@@ -63,6 +77,8 @@ class AccountMove(models.Model):
                     "quantity": 1.0,
                     "price_unit": 0.0,
                     "analytic_distribution": False,
+                    **self._medical_new_item_vals(vals, date, ref, currency,
+                                                  vals["account_id"] in reconcilable, charge_keys),
                     **vals,
                 })
                 for vals in line_vals
@@ -72,11 +88,43 @@ class AccountMove(models.Model):
         }
 
     @api.model
+    def _medical_new_item_vals(self, vals, date, ref, currency, reconcilable, charge_keys):
+        """Stored values that Odoo computes for a new draft item, as it computes them."""
+        balance = vals["balance"]
+        patient_id, case_id = charge_keys.get(vals.get("medical_charge_id"), (False, False))
+        if not patient_id and vals.get("medical_party_role") == "patient":
+            patient_id = vals.get("partner_id", False)
+        item_vals = {
+            "date": date,
+            "ref": ref,
+            "move_name": False,
+            "parent_state": "draft",
+            "invoice_date": False,
+            "payment_id": False,
+            "statement_line_id": False,
+            "statement_id": False,
+            "amount_residual": balance if reconcilable else 0.0,
+            "amount_residual_currency": balance if reconcilable else 0.0,
+            "reconciled": reconcilable and currency.is_zero(balance),
+            "medical_patient_id": patient_id,
+            "medical_case_id": case_id,
+        }
+        if vals.get("tax_ids", [(6, 0, [])]) == [(6, 0, [])]:
+            # An entry's item without taxes totals its amount.
+            item_vals["price_subtotal"] = item_vals["price_total"] = balance
+            if not vals.get("tax_repartition_line_id"):
+                item_vals["tax_tag_invert"] = False
+        return item_vals
+
+    @api.model
     def _medical_create_entries(self, vals_list):
-        """Create entries from _medical_entry_vals, their items keeping the debit and credit
-        given (see account.move.line._sanitize_vals)."""
-        moves = self.with_context(medical_complete_vals=True).create(vals_list)
-        return moves.with_context(medical_complete_vals=False)
+        """Create entries from _medical_entry_vals, keeping every value given (see
+        medical.complete.values.mixin and account.move.line._sanitize_vals)."""
+        # skip_invoice_line_sync: Odoo's invoice line sync does nothing for entries, but
+        # would have the debit and credit of every item computed again.
+        moves = self.with_context(medical_complete_vals=True, skip_invoice_line_sync=True) \
+            .create(vals_list)
+        return moves.with_env(self.env)
 
     @api.model
     def _medical_create_entry(self, journal, date, ref, line_vals, **move_vals):

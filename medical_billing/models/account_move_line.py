@@ -30,7 +30,8 @@ ADJUSTMENT_GROUPS = [
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "medical.complete.values.mixin"]
 
     # The billing tags are copied, so that a reversal made by Odoo (_reverse_moves) undoes
     # each figure its original counted.

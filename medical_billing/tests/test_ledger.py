@@ -92,6 +92,32 @@ class TestLedger(MedicalBillingCommon):
         self.assertAlmostEqual(case_lines[-1].case_balance, self.case.balance)
         self.assertTieOut()
 
+    def test_billing_items_hold_the_values_odoo_computes(self):
+        """Billing entries are created with the stored values Odoo would compute (see
+        medical.complete.values.mixin): computing every one of them again changes none."""
+        self._every_kind_of_operation()
+        self._post_charge(self.code_supplement, date_service="2026-03-18")  # taxed
+        moves = self.env["account.move"].search([("journal_id", "in", [
+            self.company.medical_charge_journal_id.id,
+            self.company.medical_payment_journal_id.id,
+            self.company.medical_adjustment_journal_id.id,
+        ])])
+        # Reversals are made by Odoo itself (_reverse_moves), not from our values.
+        moves = moves.filtered(lambda move: not move.reversed_entry_id)
+        self.assertGreater(len(moves), 10)
+        # Computed fields that the entries set as inputs: Odoo would only guess them.
+        inputs = {"journal_id", "partner_id", "tax_ids"}
+        for records in (moves, moves.line_ids):
+            computed = [field for field in records._fields.values()
+                        if field.store and field.compute and field.name not in inputs]
+            stored = {field.name: [record[field.name] for record in records]
+                      for field in computed}
+            for field in computed:
+                self.env.add_to_compute(field, records)
+            for field in computed:
+                self.assertEqual([record[field.name] for record in records], stored[field.name],
+                                 f"{field} differs once computed by Odoo")
+
     def test_ledger_screen_filters_sorts_and_prints(self):
         self._every_kind_of_operation()
         screen = self.env["medical.patient.ledger"].with_user(self.front_desk).with_context(

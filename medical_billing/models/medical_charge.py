@@ -461,6 +461,9 @@ class MedicalCharge(models.Model):
             skip_invoice_sync=True, mail_create_nolog=True, tracking_disable=True,
         )._medical_create_entries(move_vals)
         moves.action_post()
+        # Write the posted items in one pass: the credit lookup below would write their state
+        # alone, then their entry number in a second pass over the same rows.
+        moves.line_ids.flush_recordset()
         charges.write({"state": "posted"})
         for move, visit in zip(moves, visits.values(), strict=True):
             visit.move_id = move

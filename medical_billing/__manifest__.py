@@ -48,4 +48,5 @@
         "demo/medical_billing_demo.xml",
     ],
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }

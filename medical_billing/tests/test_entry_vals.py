@@ -1,7 +1,9 @@
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools.sql import index_exists
 
+from ..models.account_move import JOURNAL_DATE_INDEX
 from .common import MedicalBillingCommon
 
 
@@ -73,3 +75,6 @@ class TestEntryVals(MedicalBillingCommon):
             {"balance": -5.0, "debit": 0.0, "credit": 5.0},
             {"balance": 5.0, "debit": 5.0, "credit": 0.0},
         ])
+
+    def test_entry_numbering_lookup_has_its_index(self):
+        self.assertTrue(index_exists(self.env.cr, JOURNAL_DATE_INDEX))

@@ -604,15 +604,24 @@ class Bench:
         print(f"  {label}: {read['ledger']:,} lines, median {ledger:.3f} s "
               f"({', '.join(f'{t:.3f}' for t in times)})")
 
-    def analyze(self):
-        """Refresh the planner statistics, as autovacuum does on a live database, so that
-        the first measures do not run on the statistics of a near-empty database."""
+    def vacuum(self):
+        """VACUUM ANALYZE the database, outside any timing, before each measured phase.
+
+        A live database has autovacuum clear dead rows and refresh the planner statistics
+        as it grows; this benchmark builds a practice in minutes, and the PostgreSQL it
+        runs on may have autovacuum off (it is printed with the figures). Without this,
+        each phase would pay for the dead rows and stale statistics that the phases before
+        it left, ours and Odoo's alike."""
         self.commit()
-        for table in ("res_partner", "medical_charge", "medical_case", "medical_payment",
-                      "account_move", "account_move_line", "account_partial_reconcile",
-                      "account_full_reconcile"):
-            self.cr.execute(f"ANALYZE {table}")
-        self.commit()
+        import psycopg2
+
+        conn = psycopg2.connect(dbname=self.cr.dbname)
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cr:
+                cr.execute("VACUUM (ANALYZE)")
+        finally:
+            conn.close()
 
     # --- history growth ------------------------------------------------
 
@@ -750,9 +759,7 @@ class Bench:
         cr.execute("DROP TABLE bench_patient")
         self.commit()
         self.env.invalidate_all()
-        for table in maps:
-            cr.execute(f"ANALYZE {table}")
-        self.commit()
+        self.vacuum()
 
     # --- profile -------------------------------------------------------
 
@@ -853,8 +860,11 @@ class Bench:
         print()
         print("=" * 96)
         print(f"Machine: {machine()}")
+        self.cr.execute("SHOW autovacuum")
+        autovacuum = self.cr.fetchone()[0]
         print(f"Odoo {self.odoo.release.version}, PostgreSQL "
-              f"{self.env.cr._cnx.server_version}, database {self.cr.dbname}")
+              f"{self.env.cr._cnx.server_version} (autovacuum {autovacuum}; VACUUM ANALYZE "
+              f"before each measured phase), database {self.cr.dbname}")
         print(f"Practice: {args.patients:,} patients, {args.visits:,} visits, "
               f"{args.charges_per_visit} charges a visit ({len(self.charge_ids):,} charges), "
               f"{f.get('practice_payments', 0):,} payments; history x{args.history_factor}"
@@ -908,11 +918,13 @@ def main(argv=None) -> None:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             bench = Bench(odoo, env, args)
             bench.build_practice()
+            bench.vacuum()
             bench.bench_posting()
+            bench.vacuum()
             bench.bench_baseline()
             bench.pay_practice()
             bench.build_special_patients()
-            bench.analyze()
+            bench.vacuum()
             print("- measures at 1x history")
             bench.bench_payment("base")
             bench.bench_ledger("base")

@@ -101,6 +101,7 @@ class TestLedger(MedicalBillingCommon):
             self.company.medical_charge_journal_id.id,
             self.company.medical_payment_journal_id.id,
             self.company.medical_adjustment_journal_id.id,
+            self.company.medical_payer_payment_journal_id.id,
         ])])
         # Reversals are made by Odoo itself (_reverse_moves), not from our values.
         moves = moves.filtered(lambda move: not move.reversed_entry_id)

@@ -37,7 +37,10 @@ class MedicalEob(models.Model):
         [("draft", "Draft"), ("posted", "Posted"), ("deleted", "Deleted")],
         default="draft", required=True, readonly=True, copy=False, tracking=True, index=True,
     )
-    move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, copy=False)
+    move_id = fields.Many2one(
+        "account.move", string="Journal Entry", readonly=True, copy=False,
+        index="btree_not_null",
+    )
     delete_reason = fields.Char(readonly=True, copy=False, tracking=True)
 
     @api.depends("line_ids.paid")

@@ -158,10 +158,20 @@ class MedicalLedgerReport(models.Model):
                        line.description, line.amount, line.patient_amount,
                        line.payer_amount, line.rank
                   FROM items i
-                  JOIN account_move move ON move.id = i.move_id
-             LEFT JOIN medical_charge charge ON charge.id = i.charge_id
-             LEFT JOIN product_product product ON product.id = charge.product_id
-             LEFT JOIN medical_eob eob ON eob.move_id = i.move_id
+                  -- One index lookup per entry and charge of the patient: OFFSET 0 keeps
+                  -- PostgreSQL from joining (and so scanning) all the practice's entries
+                  -- or charges, which it chose for a long history.
+            CROSS JOIN LATERAL (
+                       SELECT m.id, m.ref, m.reversed_entry_id, m.medical_credit_application
+                         FROM account_move m WHERE m.id = i.move_id OFFSET 0
+                   ) move
+             LEFT JOIN LATERAL (
+                       SELECT c.reversal_move_id,
+                              CONCAT_WS(' ', product.default_code, c.description) AS label
+                         FROM medical_charge c
+                    LEFT JOIN product_product product ON product.id = c.product_id
+                        WHERE c.id = i.charge_id OFFSET 0
+                   ) charge ON TRUE
              LEFT JOIN medical_payment payment
                     ON payment.move_id = i.move_id AND payment.patient_id = i.patient_id
             CROSS JOIN LATERAL (VALUES (
@@ -171,13 +181,15 @@ class MedicalLedgerReport(models.Model):
                                THEN 'charge_reversal'
                            WHEN i.kind = 'charge' THEN 'charge'
                            WHEN i.kind IN ('write_off', 'responsibility') THEN i.kind
-                           WHEN eob.id IS NOT NULL THEN 'insurance_payment'
+                           WHEN EXISTS (SELECT 1 FROM medical_eob eob
+                                         WHERE eob.move_id = i.move_id)
+                               THEN 'insurance_payment'
                            WHEN move.medical_credit_application THEN 'credit_applied'
                            WHEN payment.id IS NOT NULL THEN payment.kind
                            ELSE 'credit_reopened'
                        END,
                        CASE WHEN i.charge_id IS NOT NULL AND i.kind = 'charge'
-                            THEN CONCAT_WS(' ', product.default_code, charge.description)
+                            THEN charge.label
                             ELSE move.ref END,
                        i.amount + COALESCE(i.fee_amount, 0),
                        i.patient_amount, i.payer_amount,
@@ -188,7 +200,7 @@ class MedicalLedgerReport(models.Model):
                                           AND reversal.state = 'posted')
                    ), (
                        i.fee_id, 'fee_write_off',
-                       CONCAT_WS(' ', product.default_code, charge.description),
+                       charge.label,
                        -i.fee_amount, 0, 0, 1, i.fee_id IS NOT NULL
                    )) AS line(id, entry_type, description, amount, patient_amount,
                               payer_amount, rank, shown)

@@ -860,11 +860,13 @@ class Bench:
         print()
         print("=" * 96)
         print(f"Machine: {machine()}")
-        self.cr.execute("SHOW autovacuum")
-        autovacuum = self.cr.fetchone()[0]
+        self.cr.execute("SELECT current_setting('autovacuum'), "
+                        "current_setting('shared_buffers')")
+        autovacuum, shared_buffers = self.cr.fetchone()
         print(f"Odoo {self.odoo.release.version}, PostgreSQL "
-              f"{self.env.cr._cnx.server_version} (autovacuum {autovacuum}; VACUUM ANALYZE "
-              f"before each measured phase), database {self.cr.dbname}")
+              f"{self.env.cr._cnx.server_version} (autovacuum {autovacuum}, shared_buffers "
+              f"{shared_buffers}; VACUUM ANALYZE before each measured phase), "
+              f"database {self.cr.dbname}")
         print(f"Practice: {args.patients:,} patients, {args.visits:,} visits, "
               f"{args.charges_per_visit} charges a visit ({len(self.charge_ids):,} charges), "
               f"{f.get('practice_payments', 0):,} payments; history x{args.history_factor}"

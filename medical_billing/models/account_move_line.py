@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .account_partial_reconcile import PENDING_MATCHING_KEY
+
 PARTY_ROLES = [
     ("patient", "Patient"),
     ("primary", "Primary"),
@@ -116,7 +118,9 @@ class AccountMoveLine(models.Model):
             and lines.filtered(lambda line: line.amount_residual < 0)
         ]
         if plan:
-            self._reconcile_plan(plan)
+            pending = []
+            self.with_context(**{PENDING_MATCHING_KEY: pending})._reconcile_plan(plan)
+            self.env["account.partial.reconcile"]._update_matching_number(self.browse(pending))
 
     def _medical_residual_by(self, groupby, domain):
         """Open amount of posted billing receivables, summed per value of ``groupby``."""

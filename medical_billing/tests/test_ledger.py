@@ -119,6 +119,19 @@ class TestLedger(MedicalBillingCommon):
                 self.assertEqual([record[field.name] for record in records], stored[field.name],
                                  f"{field} differs once computed by Odoo")
 
+    def test_billing_items_are_numbered_as_odoo_numbers_them(self):
+        """A billing reconciliation numbers its items once, at its end: the matching numbers
+        are those Odoo's own numbering gives the same partials and full reconciles."""
+        self._every_kind_of_operation()
+        items = self.env["account.move.line"].search([("medical_party_role", "!=", False)])
+        numbered = items.filtered("matching_number")
+        self.assertTrue(numbered.full_reconcile_id)
+        self.assertTrue(numbered.filtered(lambda item: item.matching_number.startswith("P")))
+        numbers = {item: item.matching_number for item in items}
+        self.env["account.partial.reconcile"]._update_matching_number(items)
+        items.invalidate_recordset(["matching_number"])
+        self.assertEqual({item: item.matching_number for item in items}, numbers)
+
     def test_ledger_screen_filters_sorts_and_prints(self):
         self._every_kind_of_operation()
         screen = self.env["medical.patient.ledger"].with_user(self.front_desk).with_context(

@@ -7,8 +7,9 @@ its figures beside the same work done by Odoo's own means in the same run:
 1. posting charges: charge lines per second, against creating and posting the same lines
    as plain customer invoices (``out_invoice``); target at least 2x Odoo's throughput;
 2. applying a patient payment to a patient with 1,000 open charges, in the practice of
-   the given size and after growing its history ``--history-factor`` times; target: the
-   cost does not grow with the practice (ratio at most 1.3);
+   the given size and in a copy of it whose history is grown ``--history-factor`` times,
+   one run in each in turn (``--runs`` each); target: the cost does not grow with the
+   practice (ratio at most 1.3);
 3. reading the ledger of a patient with about 5,000 ledger lines, against ``search_read``
    of the journal items it is made from (every party's receivable items on the patient's
    charges and payments, and the fee-schedule write-offs); target at most 2x;
@@ -16,8 +17,8 @@ its figures beside the same work done by Odoo's own means in the same run:
 
 Odoo is found as the repository's scripts find it (``scripts/_odoo_env.sh``): ``ODOO_PATH``
 (an Odoo 18 source tree) or the importable ``odoo`` package; PostgreSQL through the PG*
-variables or the local socket. The database is created here, installed without demo data
-and dropped at the end unless ``--keep``:
+variables or the local socket. The database (and its grown copy, ``<db>_grown``) is
+created here, installed without demo data and dropped at the end unless ``--keep``:
 
     python3 benchmarks/bench_billing.py
     python3 benchmarks/bench_billing.py --patients 100 --visits 500 --history-factor 2 \\
@@ -29,8 +30,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import cProfile
 import datetime
+import gc
 import io
 import os
 import platform
@@ -110,9 +113,13 @@ def pg_admin(sql, params=()):
         conn.close()
 
 
-def create_database(db, addons_path):
+def refuse_existing(db):
     if pg_admin("SELECT 1 FROM pg_database WHERE datname = %s", [db]):
         sys.exit(f"ERROR: database {db} already exists; name a new one with --db.")
+
+
+def create_database(db, addons_path):
+    refuse_existing(db)
     env = dict(os.environ)
     if os.environ.get("ODOO_PATH"):
         env["PYTHONPATH"] = os.pathsep.join(
@@ -122,6 +129,13 @@ def create_database(db, addons_path):
                "--stop-after-init", f"--addons-path={addons_path}", "--log-level=warn"]
     print(f"Installing {ADDON} without demo data in {db}: {' '.join(command[1:])}")
     subprocess.run(command, check=True, env=env)
+
+
+def copy_database(odoo, db, copy_db):
+    """Copy database ``db`` (whose cursors are all closed) as ``copy_db``."""
+    odoo.sql_db.close_db(db)
+    refuse_existing(copy_db)
+    pg_admin(f'CREATE DATABASE "{copy_db}" TEMPLATE "{db}"')
 
 
 def drop_database(odoo, db):
@@ -170,11 +184,13 @@ def chunks(items, size):
 
 
 def median_time(env, function, runs, rolled_back=False):
-    """Median wall time of ``function`` (flush included), each run on a cold cache; with
-    ``rolled_back`` each run happens in a savepoint that is then rolled back."""
+    """Median wall time of ``function`` (flush included), each run on a cold cache and
+    after a full garbage collection (so that no run pays for the garbage of the one before);
+    with ``rolled_back`` each run happens in a savepoint that is then rolled back."""
     times = []
     for __ in range(runs):
         env.invalidate_all()
+        gc.collect()
         if rolled_back:
             with contextlib.suppress(Rollback), env.cr.savepoint(flush=True):
                 start = time.perf_counter()
@@ -210,6 +226,15 @@ class Bench:
 
     def commit(self):
         self.cr.commit()
+
+    def on(self, env):
+        """This bench on another cursor: of its database, or of a copy of it (same ids)."""
+        other = copy.copy(self)
+        other.env, other.cr = env, env.cr
+        for name, value in vars(self).items():
+            if isinstance(value, self.odoo.models.BaseModel):
+                setattr(other, name, value.with_env(env))
+        return other
 
     # --- data ----------------------------------------------------------
 
@@ -523,10 +548,30 @@ class Bench:
         self.figures["ledger_items"] = self.count_items(self.ledger_patient)
         print(f"  {self.figures['ledger_items']:,} billing journal items")
 
-    def bench_payment(self, key):
+    def bench_payments(self, benches):
+        """Time a payment over the 1,000 open charges in each practice of ``benches``
+        ({key: bench}, the same practice at each history size), one run in each in turn,
+        the order reversed every round: a machine whose speed drifts during the benchmark,
+        or a run that is slower for coming first or second, weighs on each size alike."""
+        runs = self.args.runs
+        times = {key: [] for key in benches}
+        checked = {}
+        order = list(benches.items())
+        for __ in range(runs):
+            for key, bench in order:
+                times[key] += bench.time_payment(checked)
+            order.reverse()
+        for key, key_times in times.items():
+            seconds = statistics.median(key_times)
+            self.figures[f"payment_{key}"] = seconds
+            print(f"  {key}: payment applied to {checked['items']:,} charges "
+                  f"({checked['reconciled']:,} items reconciled): median {seconds:.2f} s of "
+                  f"{runs} ({', '.join(f'{t:.2f}' for t in key_times)})")
+
+    def time_payment(self, checked):
+        """One payment of the open patient's balance, rolled back: [seconds]."""
         env = self.env
         patient = self.open_patient
-        checked = {}
 
         def apply_payment():
             payment = env["medical.payment"].create({
@@ -540,12 +585,7 @@ class Bench:
                 checked["items"] = len(lines.filtered("medical_charge_id"))
                 checked["reconciled"] = len(lines.filtered("reconciled"))
 
-        runs = self.args.runs
-        seconds, times = median_time(env, apply_payment, runs, rolled_back=True)
-        self.figures[f"payment_{key}"] = seconds
-        print(f"  payment applied to {checked['items']:,} charges ({checked['reconciled']:,} "
-              f"items reconciled): median {seconds:.2f} s of {runs} "
-              f"({', '.join(f'{t:.2f}' for t in times)})")
+        return median_time(env, apply_payment, 1, rolled_back=True)[1]
 
     def bench_ledger(self, key):
         env = self.env
@@ -900,7 +940,7 @@ def main(argv=None) -> None:
     parser.add_argument("--ledger-lines", type=int, default=5_000)
     parser.add_argument("--baseline-lines", type=int, default=0,
                         help="invoice lines of the Odoo baseline (default: as many as charges)")
-    parser.add_argument("--runs", type=int, default=3, help="runs of each timed read/payment")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each timed read/payment")
     parser.add_argument("--profile", metavar="FILE",
                         help="also profile posting 1,000 charges, stats written to FILE")
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
@@ -909,16 +949,19 @@ def main(argv=None) -> None:
     odoo, addons_path = find_odoo()
     started = time.perf_counter()
     print(f"Machine: {machine()}")
+    grown_db = f"{args.db}_grown" if args.history_factor > 1 else None
+    if grown_db:
+        refuse_existing(grown_db)
     create_database(args.db, addons_path)
     odoo.tools.config.parse_config(
         [f"--addons-path={addons_path}", f"--database={args.db}", "--log-level=warn"],
         setup_logging=True,
     )
+    Environment = odoo.api.Environment
     try:
         registry = odoo.modules.registry.Registry.new(args.db)
         with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            bench = Bench(odoo, env, args)
+            bench = Bench(odoo, Environment(cr, odoo.SUPERUSER_ID, {}), args)
             bench.build_practice()
             bench.vacuum()
             bench.bench_posting()
@@ -927,26 +970,40 @@ def main(argv=None) -> None:
             bench.pay_practice()
             bench.build_special_patients()
             bench.vacuum()
-            print("- measures at 1x history")
-            bench.bench_payment("base")
+            print("- ledger at 1x history")
             bench.bench_ledger("base")
-            if args.history_factor > 1:
-                with phase(f"grow the history to {args.history_factor}x (SQL copies)",
-                           bench.durations):
-                    bench.grow_history()
-                print(f"- measures at {args.history_factor}x history")
-                bench.bench_payment("grown")
-                bench.bench_ledger("grown")
+        with contextlib.ExitStack() as stack:
+            benches = {}
+            if grown_db:
+                # The grown practice is a copy of this one, so that the payment is timed in
+                # both in turn.
+                with phase(f"copy the practice, grow its history to {args.history_factor}x "
+                           "(SQL copies)", bench.durations):
+                    copy_database(odoo, args.db, grown_db)
+                    grown_registry = odoo.modules.registry.Registry.new(grown_db)
+                    grown_cr = stack.enter_context(grown_registry.cursor())
+                    benches["grown"] = bench.on(Environment(grown_cr, odoo.SUPERUSER_ID, {}))
+                    benches["grown"].grow_history()
+            cr = stack.enter_context(registry.cursor())
+            bench = benches["base"] = bench.on(Environment(cr, odoo.SUPERUSER_ID, {}))
+            print("- payment at " + " and ".join(
+                f"{key} ({'1' if key == 'base' else args.history_factor}x history)"
+                for key in benches) + ", runs in turn")
+            bench.bench_payments(dict(sorted(benches.items())))
+            if grown_db:
+                print(f"- ledger at {args.history_factor}x history")
+                benches["grown"].bench_ledger("grown")
             bench.report()
-            cr.commit()
             if args.profile:
+                largest = benches.get("grown", bench)
                 print(f"- profile of posting 1,000 charges ({args.history_factor}x history)")
-                bench.profile_posting(args.profile)
+                largest.profile_posting(args.profile)
     finally:
-        if args.keep:
-            print(f"Kept database {args.db}.")
-        else:
-            drop_database(odoo, args.db)
+        for db in filter(None, [args.db, grown_db]):
+            if args.keep:
+                print(f"Kept database {db}.")
+            else:
+                drop_database(odoo, db)
         print(f"Total time {time.perf_counter() - started:.0f} s")
 
 

@@ -2,6 +2,7 @@ from . import medical_complete_values
 from . import account_chart_template
 from . import account_move
 from . import account_move_line
+from . import account_full_reconcile
 from . import account_partial_reconcile
 from . import medical_case
 from . import medical_case_diagnosis

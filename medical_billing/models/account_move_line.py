@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .account_partial_reconcile import PENDING_MATCHING_KEY
+from .account_partial_reconcile import PENDING_MATCHING_KEY, write_at_flush
 
 PARTY_ROLES = [
     ("patient", "Patient"),
@@ -118,9 +118,48 @@ class AccountMoveLine(models.Model):
             and lines.filtered(lambda line: line.amount_residual < 0)
         ]
         if plan:
+            # Odoo's reconciliation writes each item up to three times (residual, full
+            # reconcile, matching number); here the full reconciles and the numbers wait in
+            # the cache, and one flush writes each item once.
             pending = []
             self.with_context(**{PENDING_MATCHING_KEY: pending})._reconcile_plan(plan)
-            self.env["account.partial.reconcile"]._update_matching_number(self.browse(pending))
+            self.browse(pending)._medical_number_matches()
+            self.env.flush_all()
+
+    def _medical_number_matches(self):
+        """Give these reconciled items, and every item matched with them, the matching
+        number Odoo gives (account.partial.reconcile._update_matching_number): the id of
+        their full reconcile, else "P" and the smallest id of the partials that connect
+        them. The numbers wait in the cache for the next flush."""
+        items = self._all_reconciled_lines()
+        parent = {}  # item id -> an item id of its group; a group's root points at itself
+        smallest = {}  # root -> smallest partial id of the group
+
+        def root(item_id):
+            path = []
+            while parent[item_id] != item_id:
+                path.append(item_id)
+                item_id = parent[item_id]
+            parent.update(dict.fromkeys(path, item_id))
+            return item_id
+
+        for partial in (items.matched_debit_ids | items.matched_credit_ids).sorted("id"):
+            ends = [root(parent.setdefault(item_id, item_id))
+                    for item_id in (partial.debit_move_id.id, partial.credit_move_id.id)]
+            kept, merged = min(ends), max(ends)
+            parent[merged] = kept
+            smallest[kept] = min(smallest.get(kept, partial.id), smallest.pop(merged, partial.id))
+        changed = {}
+        for item in items | self.browse(list(parent)):
+            if item.id not in parent:
+                number = False
+            elif item.full_reconcile_id:
+                number = str(item.full_reconcile_id.id)
+            else:
+                number = f"P{smallest[root(item.id)]}"
+            if item.matching_number != number:
+                changed[item.id] = number
+        write_at_flush(self.browse(changed), "matching_number", list(changed.values()))
 
     def _medical_residual_by(self, groupby, domain):
         """Open amount of posted billing receivables, summed per value of ``groupby``."""

@@ -132,6 +132,25 @@ class TestLedger(MedicalBillingCommon):
         items.invalidate_recordset(["matching_number"])
         self.assertEqual({item: item.matching_number for item in items}, numbers)
 
+    def test_full_reconciles_link_their_items_and_partials(self):
+        """A billing reconciliation links items and partials to their full reconcile in the
+        same write as the items' other changes. Read back from the database, each full
+        reconcile holds a whole group of settled items and the partials between them."""
+        self._every_kind_of_operation()
+        self.env.invalidate_all()
+        items = self.env["account.move.line"].search([("medical_party_role", "!=", False)])
+        fulls = items.full_reconcile_id
+        self.assertGreater(len(fulls), 5)
+        for full in fulls:
+            lines = full.reconciled_line_ids
+            self.assertEqual(lines._all_reconciled_lines(), lines)
+            self.assertTrue(all(lines.mapped("reconciled")))
+            self.assertEqual(set(lines.mapped("matching_number")), {str(full.id)})
+            self.assertEqual(full.partial_reconcile_ids,
+                             lines.matched_debit_ids | lines.matched_credit_ids)
+        self.assertFalse((items - fulls.reconciled_line_ids).filtered(
+            lambda item: str(item.matching_number).isdigit()))
+
     def test_ledger_screen_filters_sorts_and_prints(self):
         self._every_kind_of_operation()
         screen = self.env["medical.patient.ledger"].with_user(self.front_desk).with_context(

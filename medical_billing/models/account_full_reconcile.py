@@ -32,6 +32,9 @@ class AccountFullReconcile(models.Model):
             write_at_flush(self.env["account.partial.reconcile"].browse(partial_ids),
                            "full_reconcile_id", [full.id] * len(partial_ids))
             pending.extend(line_ids)
+        # The links were not written through the one2many fields: read them afresh.
+        fulls.invalidate_recordset(["reconciled_line_ids", "partial_reconcile_ids"],
+                                   flush=False)
         return fulls
 
 

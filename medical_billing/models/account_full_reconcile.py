@@ -32,9 +32,10 @@ class AccountFullReconcile(models.Model):
             write_at_flush(self.env["account.partial.reconcile"].browse(partial_ids),
                            "full_reconcile_id", [full.id] * len(partial_ids))
             pending.extend(line_ids)
-        # The links were not written through the one2many fields: read them afresh.
-        fulls.invalidate_recordset(["reconciled_line_ids", "partial_reconcile_ids"],
-                                   flush=False)
+        # The links were not written through the one2many fields: read them afresh. (Not
+        # with invalidate_recordset, which would first write the items' full reconciles.)
+        self.env.cache.invalidate([(fulls._fields[name], fulls.ids)
+                                   for name in ("reconciled_line_ids", "partial_reconcile_ids")])
         return fulls
 
 

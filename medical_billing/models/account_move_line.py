@@ -91,24 +91,32 @@ class AccountMoveLine(models.Model):
         """Reconcile these billing receivable items with the open items they settle: those
         of the same charge, party and account; an item that names no charge settles the
         party's unapplied credits (or open debits) on that account. One batched
-        reconciliation for all of them."""
+        reconciliation for all of them.
+
+        Each row version of a journal item goes into every index of the table, so each item
+        is written once, at the end: the items just posted, their residuals, and the full
+        reconciles and matching numbers that Odoo writes in SQL passes of their own
+        (account.full.reconcile.create, _medical_number_matches) wait in the cache."""
         items = self.filtered(lambda line: line.medical_party_role and not line.reconciled)
         if not items:
             return
-        domain = [("medical_party_role", "!=", False), ("parent_state", "=", "posted"),
-                  ("reconciled", "=", False)]
+        # A search on the posted state, or sorted by entry, would write the items just
+        # posted at once: the state is checked on the items found.
+        domain = [("medical_party_role", "!=", False), ("reconciled", "=", False)]
         charged = items.filtered("medical_charge_id")
         uncharged = items - charged
-        open_items = items
+        found = self.browse()
         if charged:
-            open_items |= self.search(
-                [*domain, ("medical_charge_id", "in", charged.medical_charge_id.ids)])
+            found |= self.search(
+                [*domain, ("medical_charge_id", "in", charged.medical_charge_id.ids)],
+                order="id")
         if uncharged:
-            open_items |= self.search([
+            found |= self.search([
                 *domain, ("medical_charge_id", "=", False),
                 ("partner_id", "in", uncharged.partner_id.ids),
                 ("account_id", "in", uncharged.account_id.ids),
-            ])
+            ], order="id")
+        open_items = items | found.filtered(lambda line: line.parent_state == "posted")
         groups = open_items.grouped(
             lambda line: (line.medical_charge_id, line.account_id, line.partner_id)
         )
@@ -118,11 +126,11 @@ class AccountMoveLine(models.Model):
             and lines.filtered(lambda line: line.amount_residual < 0)
         ]
         if plan:
-            # Odoo's reconciliation writes each item up to three times (residual, full
-            # reconcile, matching number); here the full reconciles and the numbers wait in
-            # the cache, and one flush writes each item once.
+            # No line sync of the reconciled entries (Odoo's would read their items, writing
+            # the items just posted): reconciling changes none of the lines it syncs.
             pending = []
-            self.with_context(**{PENDING_MATCHING_KEY: pending})._reconcile_plan(plan)
+            self.with_context(**{PENDING_MATCHING_KEY: pending}, skip_invoice_sync=True) \
+                ._reconcile_plan(plan)
             self.browse(pending)._medical_number_matches()
             self.env.flush_all()
 

@@ -47,6 +47,11 @@
     "demo": [
         "demo/medical_billing_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "medical_billing/static/src/**/*",
+        ],
+    },
     "application": True,
     "uninstall_hook": "uninstall_hook",
 }

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .account_move_line import PAYER_ROLES
 
@@ -51,6 +51,7 @@ class MedicalCase(models.Model):
     )
     charge_ids = fields.One2many("medical.charge", "case_id", string="Charges")
     charge_count = fields.Integer(compute="_compute_charge_count")
+    draft_charge_count = fields.Integer(compute="_compute_charge_count")
     balance = fields.Monetary(
         string="Case Balance", compute="_compute_balance",
         help="What patient and payers still owe on the case's posted charges.",
@@ -63,24 +64,27 @@ class MedicalCase(models.Model):
             if not case.fee_schedule_id:
                 case.fee_schedule_id = case.patient_id.medical_fee_schedule_id
 
-    @api.depends("charge_ids")
+    @api.depends("charge_ids.state")
     def _compute_charge_count(self):
-        counts = dict(self.env["medical.charge"]._read_group(
-            [("case_id", "in", self.ids)], ["case_id"], ["__count"]
-        ))
+        counts = defaultdict(int)
+        for case, state, count in self.env["medical.charge"]._read_group(
+            [("case_id", "in", self._origin.ids)], ["case_id", "state"], ["__count"]
+        ):
+            counts[case] += count
+            counts[case, state] += count
         for case in self:
-            case.charge_count = counts.get(case, 0)
+            case.charge_count = counts[case._origin]
+            case.draft_charge_count = counts[case._origin, "draft"]
 
     @api.depends("charge_ids.balance")
     def _compute_balance(self):
-        by_charge = self.env["account.move.line"]._medical_residual_by(
-            "medical_charge_id", [("medical_charge_id.case_id", "in", self.ids)]
+        # Read through the origin: the ledger screen shows the cases inside a new record,
+        # where they are new records themselves.
+        balances = self.env["account.move.line"]._medical_residual_by(
+            "medical_case_id", [("medical_case_id", "in", self._origin.ids)]
         )
-        balances = defaultdict(float)
-        for charge, residual in by_charge.items():
-            balances[charge.case_id] += residual
         for case in self:
-            case.balance = balances[case]
+            case.balance = balances.get(case._origin, 0.0)
 
     @api.constrains("diagnosis_ids")
     def _check_diagnosis_count(self):
@@ -121,6 +125,16 @@ class MedicalCase(models.Model):
             role: policy for role, policy in policies.items()
             if policy and (not date or policy._covers(date))
         }
+
+    def action_post_charges(self):
+        """The Post button of the Charges tab: post the visit's draft charges."""
+        drafts = self.charge_ids.filtered(lambda charge: charge.state == "draft")
+        if not drafts:
+            raise UserError(_(
+                "%(cases)s has no draft charge to post: add the visit's codes on the Charges "
+                "tab first.", cases=", ".join(self.mapped("name")),
+            ))
+        return drafts.action_post()
 
     def action_open_charges(self):
         self.ensure_one()

@@ -80,15 +80,15 @@ class MedicalCharge(models.Model):
         check_company=True,
     )
     price_unit = fields.Monetary(
-        string="Charge", compute="_compute_prices", store=True, readonly=False,
+        string="Charge", compute="_compute_price_unit", store=True, readonly=False,
         help="Unit price of the code on the clinic's price list.",
     )
     fee_price_unit = fields.Monetary(
-        string="Fee Schedule Charge", compute="_compute_prices", store=True, readonly=False,
+        string="Fee Schedule Charge", compute="_compute_fee_price_unit", store=True, readonly=False,
         help="Unit price of the code on the fee schedule of the case or patient.",
     )
     tax_ids = fields.Many2many(
-        "account.tax", string="Taxes", compute="_compute_prices", store=True, readonly=False,
+        "account.tax", string="Taxes", compute="_compute_tax_ids", store=True, readonly=False,
         check_company=True, domain="[('type_tax_use', '=', 'sale')]",
     )
     amount_list_untaxed = fields.Monetary(
@@ -166,6 +166,10 @@ class MedicalCharge(models.Model):
         string="+", compute="_compute_ledger_figures",
         help="The charge has an EOB, a modifier or a write-off.",
     )
+    details_summary = fields.Char(
+        string="Details", compute="_compute_ledger_figures",
+        help="What the '+' marks: the charge's EOBs, modifiers and write-offs.",
+    )
     days_past_due = fields.Integer(compute="_compute_aging")
     aging_bucket = fields.Selection(
         [(key, label) for key, label, *__ in AGING_BUCKETS], compute="_compute_aging",
@@ -194,17 +198,32 @@ class MedicalCharge(models.Model):
             if charge.state == "draft":
                 charge.fee_schedule_id = charge.case_id.fee_schedule_id
 
-    @api.depends("product_id", "fee_schedule_id")
-    def _compute_prices(self):
+    # One compute per price field: the web client sends the fields its view shows, and a
+    # value given for one field of a shared compute would keep the others from computing.
+    @api.depends("product_id")
+    def _compute_price_unit(self):
         for charge in self.filtered(lambda c: c.state == "draft"):
-            product = charge.product_id
-            line = charge.fee_schedule_id._line_for(product) if charge.fee_schedule_id \
-                else self.env["medical.fee.schedule.line"]
-            charge.price_unit = product.lst_price
-            charge.fee_price_unit = line.price if line else product.lst_price
-            charge.tax_ids = line.tax_ids if line else product.taxes_id.filtered_domain(
+            charge.price_unit = charge.product_id.lst_price
+
+    @api.depends("product_id", "fee_schedule_id")
+    def _compute_fee_price_unit(self):
+        for charge in self.filtered(lambda c: c.state == "draft"):
+            line = charge._fee_schedule_line()
+            charge.fee_price_unit = line.price if line else charge.product_id.lst_price
+
+    @api.depends("product_id", "fee_schedule_id")
+    def _compute_tax_ids(self):
+        for charge in self.filtered(lambda c: c.state == "draft"):
+            line = charge._fee_schedule_line()
+            charge.tax_ids = line.tax_ids if line else charge.product_id.taxes_id.filtered_domain(
                 self.env["account.tax"]._check_company_domain(charge.company_id)
             )
+
+    def _fee_schedule_line(self):
+        """The fee schedule's line for the charge's code; none: the price list applies."""
+        self.ensure_one()
+        return self.fee_schedule_id._line_for(self.product_id) if self.fee_schedule_id \
+            else self.env["medical.fee.schedule.line"]
 
     @api.depends("price_unit", "fee_price_unit", "units", "tax_ids")
     def _compute_amounts(self):
@@ -241,25 +260,34 @@ class MedicalCharge(models.Model):
         "modifier1_id", "modifier2_id", "modifier3_id", "modifier4_id",
     )
     def _compute_ledger_figures(self):
-        figures = self._ledger_figures()
+        # A charge being entered (a new record in a form) has no journal items yet, and may
+        # have no company: its figures are zero, read through its origin if it has one.
+        saved = self._origin
+        figures = saved._ledger_figures()
         with_eob = {charge.id for [charge] in self.env["account.move.line"]._read_group(
-            [("medical_charge_id", "in", self.ids), ("medical_eob_line_id", "!=", False),
+            [("medical_charge_id", "in", saved.ids), ("medical_eob_line_id", "!=", False),
              ("parent_state", "=", "posted")],
             ["medical_charge_id"],
         )}
         for charge in self:
-            by_role = figures[charge.id]
+            currency = charge.currency_id or self.env.company.currency_id
+            by_role = figures[charge._origin.id]
             for role, __ in PARTY_ROLES:
                 for figure in LEDGER_FIGURES:
                     charge[f"{role}_{figure}"] = by_role[role][figure]
             charge.balance = sum(by_role[role]["due"] for role in by_role)
             party_write_off = sum(by_role[role]["write_off"] for role in by_role)
             charge.total_write_off = charge.amount_fee_write_off + party_write_off
-            charge.has_details = bool(
-                charge.id in with_eob
-                or charge.modifier1_id or charge.modifier2_id or charge.modifier3_id
-                or charge.modifier4_id or not charge.currency_id.is_zero(party_write_off)
-            )
+            modifiers = charge._modifiers()
+            details = [
+                _("EOB") if charge._origin.id in with_eob else "",
+                _("Modifier %(codes)s", codes=" ".join(modifiers.mapped("code")))
+                if modifiers else "",
+                _("Write-off %(amount)s", amount=currency.format(party_write_off))
+                if not currency.is_zero(party_write_off) else "",
+            ]
+            charge.details_summary = ", ".join(detail for detail in details if detail)
+            charge.has_details = bool(charge.details_summary)
 
     def _ledger_figures(self):
         """{charge id: {role: {figure: amount}}} from the posted receivable journal items."""
@@ -283,6 +311,54 @@ class MedicalCharge(models.Model):
             elif kind == "payment":
                 role_figures["paid"] -= balance
         return figures
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # The ledger figures are not stored, yet lists group and total them: in SQL each is
+        # the sum of the charge's posted journal items, as _ledger_figures() reads them.
+        figure = self._ledger_figure_sql(alias, fname)
+        if figure is None:
+            return super()._field_to_sql(alias, fname, query, flush)
+        return figure
+
+    def _ledger_figure_sql(self, alias, fname):
+        """SQL of ledger figure ``fname`` of the charge row ``alias``, or None."""
+        role, __, figure = fname.partition("_")
+        line_fields = self.env["account.move.line"]._fields
+
+        def column(name):
+            return SQL.identifier("aml", name, to_flush=line_fields[name])
+
+        if fname == "balance":
+            value, kinds, role = column("amount_residual"), None, None
+        elif fname == "total_write_off":
+            party_write_off = self._ledger_figure_sql(alias, "any_write_off")
+            return SQL("(%s + %s)", SQL.identifier(alias, "amount_fee_write_off"),
+                       party_write_off)
+        elif figure == "due":
+            value, kinds = column("amount_residual"), None
+        elif figure == "responsibility":
+            value, kinds = column("balance"), RESPONSIBILITY_KINDS
+        elif figure in ("write_off", "paid"):
+            value = SQL("-%s", column("balance"))
+            kinds = ("write_off",) if figure == "write_off" else ("payment",)
+        else:
+            return None
+        if role == "any":
+            role = None
+        elif role is not None and role not in dict(PARTY_ROLES):
+            return None
+        conditions = [
+            SQL("%s = %s", column("medical_charge_id"), SQL.identifier(alias, "id")),
+            SQL("%s = 'posted'", column("parent_state")),
+            SQL("%s = %s", column("medical_party_role"), role) if role
+            else SQL("%s IS NOT NULL", column("medical_party_role")),
+        ]
+        if kinds:
+            conditions.append(SQL("%s IN %s", column("medical_entry_kind"), kinds))
+        return SQL(
+            "COALESCE((SELECT SUM(%s) FROM account_move_line aml WHERE %s), 0)",
+            value, SQL(" AND ").join(conditions),
+        )
 
     @api.depends("date_service", "state")
     @api.depends_context("date")
@@ -413,6 +489,38 @@ class MedicalCharge(models.Model):
                 "Only draft charges can be deleted. Reverse a posted charge instead: the "
                 "reversal keeps the trail in the journal."
             ))
+
+    def _modifiers(self):
+        self.ensure_one()
+        return self.modifier1_id | self.modifier2_id | self.modifier3_id | self.modifier4_id
+
+    def action_delete_draft(self):
+        """The trash button of draft rows (posted charges are reversed, never deleted)."""
+        self.unlink()
+        return True
+
+    def action_open_details(self):
+        """The '+' button: the EOBs that pay the charge, or the charge itself (modifiers
+        and write-offs show on its form)."""
+        self.ensure_one()
+        eobs = self.ledger_line_ids.filtered(
+            lambda line: line.parent_state == "posted"
+        ).medical_eob_line_id.eob_id
+        if eobs:
+            return {
+                "type": "ir.actions.act_window",
+                "name": _("EOBs of %(charge)s", charge=self.display_name),
+                "res_model": "medical.eob",
+                "view_mode": "list,form" if len(eobs) > 1 else "form",
+                "res_id": eobs.id if len(eobs) == 1 else False,
+                "domain": [("id", "in", eobs.ids)],
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "medical.charge",
+            "view_mode": "form",
+            "res_id": self.id,
+        }
 
     def action_open_move(self):
         self.ensure_one()

@@ -36,6 +36,7 @@ class ResPartner(models.Model):
     medical_charge_ids = fields.One2many("medical.charge", "patient_id", string="Charges")
     medical_policy_ids = fields.One2many("medical.policy", "patient_id", string="Policies")
     medical_case_count = fields.Integer(compute="_compute_medical_case_count")
+    medical_draft_charge_count = fields.Integer(compute="_compute_medical_draft_charge_count")
     medical_balance = fields.Monetary(
         string="Patient Balance", compute="_compute_medical_balance",
         currency_field="currency_id",
@@ -106,6 +107,25 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.medical_balance = balances.get(partner, 0.0)
+
+    @api.depends("medical_charge_ids.state")
+    def _compute_medical_draft_charge_count(self):
+        counts = dict(self.env["medical.charge"]._read_group(
+            [("patient_id", "in", self._origin.ids), ("state", "=", "draft")],
+            ["patient_id"], ["__count"],
+        ))
+        for partner in self:
+            partner.medical_draft_charge_count = counts.get(partner._origin, 0)
+
+    def action_post_medical_charges(self):
+        """Post the patient's draft charges, from the patient's Charges tab."""
+        drafts = self.medical_charge_ids.filtered(lambda charge: charge.state == "draft")
+        if not drafts:
+            raise UserError(_(
+                "%(patient)s has no draft charge to post: enter the visit's codes on a case "
+                "first.", patient=", ".join(self.mapped("name")),
+            ))
+        return drafts.action_post()
 
     def action_open_medical_charges(self):
         self.ensure_one()

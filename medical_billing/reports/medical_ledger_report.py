@@ -7,6 +7,7 @@ LEDGER_ENTRY_TYPES = [
     ("charge", "Charge"),
     ("fee_write_off", "Fee Schedule Write-off"),
     ("charge_reversal", "Charge Reversal"),
+    ("fee_write_off_reversal", "Fee Schedule Write-off Reversal"),
     ("responsibility", "Responsibility Change"),
     ("write_off", "Write-off"),
     ("payment", "Payment"),
@@ -49,7 +50,7 @@ class MedicalLedgerReport(models.Model):
         "medical.payment": ["move_id", "patient_id", "kind"],
         "medical.eob": ["move_id"],
         "product.product": ["default_code"],
-        "res.company": ["medical_fee_schedule_account_id"],
+        "res.company": ["medical_fee_schedule_account_id", "medical_revenue_account_id"],
     }
 
     patient_id = fields.Many2one("res.partner", readonly=True, index=True)
@@ -138,16 +139,24 @@ class MedicalLedgerReport(models.Model):
                                 THEN aml.balance ELSE 0 END) AS patient_amount,
                        SUM(CASE WHEN aml.medical_party_role != 'patient'
                                 THEN aml.balance ELSE 0 END) AS payer_amount,
-                       MIN(aml.id) FILTER (WHERE aml.medical_party_role IS NULL) AS fee_id,
-                       SUM(aml.balance) FILTER (WHERE aml.medical_party_role IS NULL)
-                           AS fee_amount
+                       MIN(aml.id) FILTER (WHERE aml.account_id = fee_account.id) AS fee_id,
+                       SUM(aml.balance) FILTER (WHERE aml.account_id = fee_account.id)
+                           AS fee_amount,
+                       -- The revenue item names the charge's line when no party owes
+                       -- anything of it (a code priced 0.00 on the fee schedule).
+                       MIN(aml.id) FILTER (WHERE aml.medical_party_role IS NULL
+                                             AND aml.account_id != fee_account.id)
+                           AS revenue_id
                   FROM account_move_line aml
                   JOIN res_company company ON company.id = aml.company_id
+            CROSS JOIN LATERAL (SELECT company.medical_fee_schedule_account_id AS id)
+                       fee_account
                  WHERE aml.parent_state = 'posted'
                    AND aml.medical_patient_id IS NOT NULL
                    AND (aml.medical_party_role IS NOT NULL
                         OR (aml.medical_entry_kind = 'charge'
-                            AND aml.account_id = company.medical_fee_schedule_account_id))
+                            AND aml.account_id IN (company.medical_fee_schedule_account_id,
+                                                   company.medical_revenue_account_id)))
               GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
             ),
             lines AS NOT MATERIALIZED (
@@ -175,7 +184,7 @@ class MedicalLedgerReport(models.Model):
              LEFT JOIN medical_payment payment
                     ON payment.move_id = i.move_id AND payment.patient_id = i.patient_id
             CROSS JOIN LATERAL (VALUES (
-                       i.id,
+                       COALESCE(i.id, i.revenue_id),
                        CASE
                            WHEN i.kind = 'charge' AND charge.reversal_move_id = i.move_id
                                THEN 'charge_reversal'
@@ -191,15 +200,18 @@ class MedicalLedgerReport(models.Model):
                        CASE WHEN i.charge_id IS NOT NULL AND i.kind = 'charge'
                             THEN charge.label
                             ELSE move.ref END,
-                       i.amount + COALESCE(i.fee_amount, 0),
+                       COALESCE(i.amount, 0) + COALESCE(i.fee_amount, 0),
                        i.patient_amount, i.payer_amount,
                        CASE WHEN i.kind = 'charge' THEN 0 ELSE 2 END,
-                       i.id IS NOT NULL AND move.reversed_entry_id IS NULL
+                       COALESCE(i.id, i.revenue_id) IS NOT NULL
+                       AND move.reversed_entry_id IS NULL
                        AND NOT EXISTS (SELECT 1 FROM account_move reversal
                                         WHERE reversal.reversed_entry_id = move.id
                                           AND reversal.state = 'posted')
                    ), (
-                       i.fee_id, 'fee_write_off',
+                       i.fee_id,
+                       CASE WHEN charge.reversal_move_id = i.move_id
+                            THEN 'fee_write_off_reversal' ELSE 'fee_write_off' END,
                        charge.label,
                        -i.fee_amount, 0, 0, 1, i.fee_id IS NOT NULL
                    )) AS line(id, entry_type, description, amount, patient_amount,

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import MedicalBillingCommon
 
@@ -182,3 +182,71 @@ class TestLedger(MedicalBillingCommon):
         line = self.env["medical.ledger.report"]
         self.assertEqual(line._format_signed(-12.5), f"({self.currency.format(12.5)})")
         self.assertEqual(line._format_signed(12.5), self.currency.format(12.5))
+
+    def test_ledger_screen_balances_agree(self):
+        """Account balance = patient + payer balance = case balances less the unapplied
+        credit, on screen and on paper, with a reversed charge and a charge the fee
+        schedule prices at 0.00 among the events."""
+        charges = self._every_kind_of_operation()
+        free = self.env["medical.fee.schedule"].create({
+            "name": "Courtesy", "line_ids": [(0, 0, {"product_id": self.code_adjustment.id,
+                                                     "price": 0.0})],
+        })
+        courtesy_case = self.env["medical.case"].create({
+            "name": "Courtesy visit", "patient_id": self.patient.id,
+            "date_start": "2026-03-01", "fee_schedule_id": free.id,
+        })
+        courtesy = self._create_charges({"product_id": self.code_adjustment.id,
+                                         "date_service": "2026-03-18"}, case=courtesy_case)
+        courtesy.action_post()
+        self._money(amount=50.0, date="2026-03-19", method="cash")  # leaves a credit
+        self.assertGreater(self.patient.medical_credit, 0)
+
+        screen = Form(self.env["medical.patient.ledger"].with_user(self.front_desk)
+                      .with_context(active_model="res.partner", active_ids=self.patient.ids))
+        lines = self.env["medical.ledger.report"].search([("patient_id", "=", self.patient.id)])
+        cases = self.case | courtesy_case
+        self.assertAlmostEqual(screen.closing_balance,
+                               sum(lines.mapped("charges")) - sum(lines.mapped("credits")))
+        self.assertAlmostEqual(screen.closing_balance, lines[-1].balance)
+        self.assertAlmostEqual(screen.closing_balance,
+                               screen.patient_balance + screen.payer_balance)
+        self.assertAlmostEqual(screen.closing_balance,
+                               sum(cases.mapped("balance")) - screen.credit)
+        self.assertAlmostEqual(screen.credit, self.patient.medical_credit)
+        self.assertAlmostEqual(screen.patient_balance, self.patient.medical_balance)
+        self.assertAlmostEqual(lines[-1].patient_balance, screen.patient_balance)
+        self.assertAlmostEqual(lines[-1].payer_balance, screen.payer_balance)
+        # The screen lists the cases inside a new record, as new records of their own.
+        self.assertEqual(self.case.new(origin=self.case).balance, self.case.balance)
+        self.assertTrue(self.case.balance)
+        # The zero-priced charge shows with its write-off, and nets to nothing.
+        courtesy_lines = lines.filtered(lambda line: line.charge_id == courtesy)
+        self.assertEqual(courtesy_lines.mapped("entry_type"), ["charge", "fee_write_off"])
+        self.assertEqual(courtesy_lines.mapped("charges"), [79.0, 0.0])
+        self.assertEqual(courtesy_lines.mapped("credits"), [0.0, 79.0])
+        # The reversed charge: its reversal credits the charge; no write-off reversal
+        # shows as a fee-schedule write-off.
+        wrong = charges[2]
+        self.assertEqual(lines.filtered(lambda line: line.charge_id == wrong)
+                         .mapped("entry_type"), ["charge", "charge_reversal"])
+        self.assertNotIn("fee_write_off", lines.filtered(
+            lambda line: line.move_id == wrong.reversal_move_id).mapped("entry_type"))
+
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "medical_billing.report_patient_ledger", screen.save().ids)[0].decode()
+        self.assertIn("Unapplied credit", html)
+        self.assertRegex(html, r"Account balance</strong>\s*</td>\s*<td[^>]*>\s*<strong[^>]*>"
+                               r"[^<]*<span[^>]*>%.2f<" % screen.closing_balance)
+
+    def test_reversed_fee_schedule_charge_reads_as_a_reversal(self):
+        exercise = self._post_charge(self.code_exercise, date_service="2026-03-02")  # 100/80
+        exercise._reverse("Wrong code")
+        lines = self.env["medical.ledger.report"].search(
+            [("patient_id", "=", self.patient.id), ("charge_id", "=", exercise.id)])
+        self.assertEqual(lines.mapped("entry_type"), [
+            "charge", "fee_write_off", "charge_reversal", "fee_write_off_reversal",
+        ])
+        self.assertEqual(lines.mapped("charges"), [100.0, 0.0, 0.0, 20.0])
+        self.assertEqual(lines.mapped("credits"), [0.0, 20.0, 100.0, 0.0])
+        self.assertAlmostEqual(lines[-1].balance, 0.0)

@@ -22,7 +22,16 @@ class MedicalPatientLedger(models.TransientModel):
     case_ids = fields.Many2many("medical.case", compute="_compute_case_ids",
                                 string="Case Balances")
     opening_balance = fields.Monetary(compute="_compute_line_ids")
-    closing_balance = fields.Monetary(compute="_compute_line_ids")
+    closing_balance = fields.Monetary(string="Account Balance", compute="_compute_line_ids")
+    patient_balance = fields.Monetary(
+        compute="_compute_line_ids", help="What the patient owes, less the patient's credit.",
+    )
+    payer_balance = fields.Monetary(compute="_compute_line_ids", help="What payers owe.")
+    credit = fields.Monetary(
+        string="Unapplied Credit", compute="_compute_line_ids",
+        help="Money received and not applied to a charge: the account balance is the case "
+        "balances less this credit.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -66,6 +75,16 @@ class MedicalPatientLedger(models.TransientModel):
             totals = Ledger._read_group(domain, [], ["charges:sum", "credits:sum"])[0]
             screen.opening_balance = opening
             screen.closing_balance = opening + totals[0] - totals[1]
+            # The breakdown of the closing balance: every line up to the end date.
+            patient, payer = Ledger._read_group(
+                screen._line_domain(), [], ["patient_amount:sum", "payer_amount:sum"],
+            )[0]
+            screen.patient_balance = patient
+            screen.payer_balance = payer
+            # Today's credit: shown for the whole account only (no case, no end date).
+            patient = screen.patient_id._origin
+            screen.credit = 0.0 if screen.case_id or screen.date_to \
+                else patient._medical_credits(screen.company_id).get(patient, 0.0)
 
     @api.depends("patient_id", "case_id")
     def _compute_case_ids(self):

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from .account_move_line import PAYER_ROLES
 
@@ -128,13 +128,7 @@ class MedicalCase(models.Model):
 
     def action_post_charges(self):
         """The Post button of the Charges tab: post the visit's draft charges."""
-        drafts = self.charge_ids.filtered(lambda charge: charge.state == "draft")
-        if not drafts:
-            raise UserError(_(
-                "%(cases)s has no draft charge to post: add the visit's codes on the Charges "
-                "tab first.", cases=", ".join(self.mapped("name")),
-            ))
-        return drafts.action_post()
+        return self.charge_ids._post_drafts_of(", ".join(self.mapped("name")))
 
     def action_open_charges(self):
         self.ensure_one()

@@ -579,6 +579,16 @@ class MedicalCharge(models.Model):
             company_charges.patient_id._medical_apply_credits(company)
         return True
 
+    def _post_drafts_of(self, owner):
+        """Post the draft charges among these, those of ``owner`` (a case or a patient)."""
+        drafts = self.filtered(lambda charge: charge.state == "draft")
+        if not drafts:
+            raise UserError(_(
+                "%(owner)s has no draft charge to post: enter the visit's codes on the "
+                "Charges tab of its case first.", owner=owner,
+            ))
+        return drafts.action_post()
+
     @api.model
     def _post_demo_charges(self):
         """Post the demo charges, then the demo payments and EOBs, once their company can

@@ -119,13 +119,7 @@ class ResPartner(models.Model):
 
     def action_post_medical_charges(self):
         """Post the patient's draft charges, from the patient's Charges tab."""
-        drafts = self.medical_charge_ids.filtered(lambda charge: charge.state == "draft")
-        if not drafts:
-            raise UserError(_(
-                "%(patient)s has no draft charge to post: enter the visit's codes on a case "
-                "first.", patient=", ".join(self.mapped("name")),
-            ))
-        return drafts.action_post()
+        return self.medical_charge_ids._post_drafts_of(", ".join(self.mapped("name")))
 
     def action_open_medical_charges(self):
         self.ensure_one()

@@ -10,14 +10,27 @@ CREDIT_FORWARD_REASONS = [
     ("overpayment", "Overpayment in previous software"),
     ("other", "Other"),
 ]
+# The number of each kind (ir.sequence codes): a patient payment takes its entry's number in
+# the patient payments journal (MPAY/...); the other kinds are numbered apart, so that a
+# refund or a transfer never reads as a payment. Both sides of a transfer share one number.
+KIND_SEQUENCE_CODES = {
+    "credit_forward": "medical.credit.forward",
+    "refund": "medical.refund",
+    "transfer_out": "medical.transfer",
+    "transfer_in": "medical.transfer",
+}
+# How each kind counts in the money received: payments in, refunds out; a credit forward
+# was received by earlier software and a transfer moves credit between patients.
+RECEIVED_SIGNS = {"payment": 1, "refund": -1}
 
 
 class MedicalPayment(models.Model):
-    """Money a patient paid (or a credit brought forward from previous software).
+    """Patient money: a payment, a credit brought forward from previous software, a refund
+    of a payment, or either side of a credit transfer between patients (``kind``).
 
-    Posting applies it to the patient's oldest open charges first (by date of service, then
-    charge) across cases; what is left stays as an unapplied credit on the patient's
-    receivable, which applies itself to the next charges posted.
+    Posting a payment or a credit forward applies it to the patient's oldest open charges
+    first (by date of service, then charge) across cases; what is left stays as an unapplied
+    credit on the patient's receivable, which applies itself to the next charges posted.
     """
 
     _name = "medical.payment"
@@ -79,6 +92,18 @@ class MedicalPayment(models.Model):
     )
     amount_refunded = fields.Monetary(compute="_compute_amounts")
     refund_ids = fields.One2many("medical.payment", "refunded_payment_id", string="Refunds")
+    amount_received = fields.Monetary(
+        string="Received", compute="_compute_amount_received", store=True,
+        help="Money that came in: a posted payment in full, a posted refund as money out "
+        "(negative). Credit forwards (received by earlier software), transfers between "
+        "patients and deleted payments count zero.",
+    )
+
+    @api.depends("kind", "state", "amount")
+    def _compute_amount_received(self):
+        for payment in self:
+            sign = RECEIVED_SIGNS.get(payment.kind, 0) if payment.state == "posted" else 0
+            payment.amount_received = sign * payment.amount
 
     @api.depends("move_id.line_ids.amount_residual", "state", "refund_ids.state")
     def _compute_amounts(self):
@@ -118,6 +143,24 @@ class MedicalPayment(models.Model):
         for payment in self:
             payment.display_name = payment.name if payment.name != "/" else _("Draft payment")
 
+    def _creation_message(self):
+        """Say what was created: "Refund created", not "Patient Payment created"."""
+        self.ensure_one()
+        if self.kind == "payment":
+            return super()._creation_message()
+        kind = dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+        return _("%(kind)s created", kind=kind)
+
+    @api.model
+    def _next_number(self, kind, company, date, move):
+        """The number of a new money record of ``kind`` (see KIND_SEQUENCE_CODES); its
+        entry's number when the kind has no sequence."""
+        code = KIND_SEQUENCE_CODES.get(kind)
+        number = code and self.env["ir.sequence"].sudo().with_company(company).next_by_code(
+            code, sequence_date=date,
+        )
+        return number or move.name
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_posted(self):
         if any(payment.state != "draft" for payment in self):
@@ -144,7 +187,7 @@ class MedicalPayment(models.Model):
             payment.write({
                 "state": "posted",
                 "move_id": move.id,
-                "name": move.name,
+                "name": self._next_number(payment.kind, payment.company_id, payment.date, move),
             })
         self.patient_id._medical_invalidate_balances()
         return True
@@ -281,7 +324,10 @@ class MedicalPayment(models.Model):
             and not line.reconciled
         )
         (refund_item | open_credits).reconcile()
-        refund.write({"state": "posted", "move_id": move.id, "name": move.name})
+        refund.write({
+            "state": "posted", "move_id": move.id,
+            "name": self._next_number("refund", self.company_id, date, move),
+        })
         self.patient_id._medical_invalidate_balances()
         return refund
 
@@ -349,7 +395,8 @@ class MedicalPayment(models.Model):
         move.action_post()
         move.line_ids._medical_reconcile()
         common = {"company_id": company.id, "amount": amount, "date": date, "memo": reason,
-                  "state": "posted", "move_id": move.id, "name": move.name}
+                  "state": "posted", "move_id": move.id,
+                  "name": self._next_number("transfer_out", company, date, move)}
         outgoing, incoming = self.create([
             {**common, "kind": "transfer_out", "patient_id": from_patient.id},
             {**common, "kind": "transfer_in", "patient_id": to_patient.id},

@@ -140,17 +140,15 @@ class ResPartner(models.Model):
         return patient
 
     def action_open_medical_payment(self):
-        """The Post button of the Payments tab: a new payment for this patient."""
+        """The Post button of the Payments tab: a new payment for this patient, in the
+        Post Payment dialog (Post and Cancel, no Save)."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Post Payment"),
-            "res_model": "medical.payment",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_patient_id": self.id, "default_company_id": self.company_id.id
-                        or self.env.company.id},
-        }
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "medical_billing.medical_payment_action_post"
+        )
+        action["context"] = {"default_patient_id": self.id,
+                             "default_company_id": self.company_id.id or self.env.company.id}
+        return action
 
     def action_open_medical_cases(self):
         self.ensure_one()

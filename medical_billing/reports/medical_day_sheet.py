@@ -10,6 +10,10 @@ class ReportMedicalDaySheet(models.AbstractModel):
 
     Every section reads posted records (deleted money records left out) in one search, and
     checks its total against the journal items of those records in one ``_read_group``.
+
+    Money is totalled per kind, apart: "Total payments" is the money received (patient and
+    insurance payments); refunds are money out; credit forwards (received by earlier
+    software) and transfers between patients are no money received and have their own lines.
     """
 
     _name = "report.medical_billing.report_day_sheet"
@@ -66,21 +70,27 @@ class ReportMedicalDaySheet(models.AbstractModel):
         refunds = section("refund", PATIENT_METHODS)
         transfers_out = section("transfer_out")
         transfers_in = section("transfer_in")
-        payments_total = currency.round(
-            patient_payments["total"] + credit_forwards["total"] + payer_payments["total"]
-        )
-        payments_journal = currency.round(
-            patient_payments["journal_total"] + credit_forwards["journal_total"]
-            + payer_payments["journal_total"]
-        )
+        # Money received: patient and insurance payments; less refunds, the net.
+        payments = {
+            key: currency.round(patient_payments[key] + payer_payments[key])
+            for key in ("total", "journal_total")
+        }
+        net_received = {
+            key: currency.round(payments[key] - refunds[key])
+            for key in ("total", "journal_total")
+        }
         sections = [
             ("charges", _("Charges"), charges),
-            ("payments", _("Payments"),
-             {"total": payments_total, "journal_total": payments_journal}),
+            ("patient_payments", _("Patient payments"), patient_payments),
+            ("payer_payments", _("Insurance payments"), payer_payments),
+            ("payments", _("Total payments (money received)"), payments),
+            ("refunds", _("Refunds (money out)"), refunds),
+            ("net_received", _("Net money received"), net_received),
+            ("credit_forwards", _("Credit forwards (brought over, not money received)"),
+             credit_forwards),
             ("adjustments", _("Adjustments"), adjustments),
-            ("refunds", _("Refunds"), refunds),
-            ("transfers_out", _("Outgoing transfers"), transfers_out),
-            ("transfers_in", _("Incoming transfers"), transfers_in),
+            ("transfers_out", _("Outgoing transfers (between patients)"), transfers_out),
+            ("transfers_in", _("Incoming transfers (between patients)"), transfers_in),
         ]
         return {
             "company": company.name,
@@ -90,12 +100,13 @@ class ReportMedicalDaySheet(models.AbstractModel):
             "charges": charges,
             "payments": {
                 "patient": patient_payments,
-                "credit_forward": credit_forwards,
                 "payer": payer_payments,
-                "total": payments_total,
+                "total": payments["total"],
             },
-            "adjustments": adjustments,
             "refunds": refunds,
+            "net_received": net_received["total"],
+            "credit_forwards": credit_forwards,
+            "adjustments": adjustments,
             "transfers": {"out": transfers_out, "in": transfers_in},
             "journal_check": [
                 {

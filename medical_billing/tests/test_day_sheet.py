@@ -115,12 +115,14 @@ class TestDaySheet(MedicalBillingCommon):
         }, "The deleted check payment is not on the day sheet")
         self.assertNotIn(bounced.name, [line["name"] for line in payments["patient"]["lines"]])
         self.assertEqual(payments["patient"]["total"], 115.0)
-        self.assertEqual(payments["credit_forward"]["total"], 25.0)
+        self.assertEqual(sheet["credit_forwards"]["total"], 25.0)
         self.assertEqual(self._by_method(payments["payer"]), {
             "check": (1, 40.0), "eft": (0, 0.0),
         }, "The deleted EFT is not on the day sheet")
         self.assertEqual(payments["payer"]["lines"][0]["party"], self.payer_primary.name)
-        self.assertEqual(payments["total"], 180.0)
+        self.assertEqual(payments["total"], 155.0,
+                         "Money received: patient and payer payments, no credit forward")
+        self.assertEqual(sheet["net_received"], 145.0, "Less the refund")
 
         write_offs = sheet["adjustments"]["write_offs"]
         self.assertEqual(
@@ -153,9 +155,13 @@ class TestDaySheet(MedicalBillingCommon):
              for check in sheet["journal_check"]},
             {
                 "charges": (175.5, 175.5, 0.0),
-                "payments": (180.0, 180.0, 0.0),
-                "adjustments": (19.0, 19.0, 0.0),
+                "patient_payments": (115.0, 115.0, 0.0),
+                "payer_payments": (40.0, 40.0, 0.0),
+                "payments": (155.0, 155.0, 0.0),
                 "refunds": (10.0, 10.0, 0.0),
+                "net_received": (145.0, 145.0, 0.0),
+                "credit_forwards": (25.0, 25.0, 0.0),
+                "adjustments": (19.0, 19.0, 0.0),
                 "transfers_out": (5.0, 5.0, 0.0),
                 "transfers_in": (5.0, 5.0, 0.0),
             },
@@ -172,7 +178,7 @@ class TestDaySheet(MedicalBillingCommon):
         self.assertEqual(self._by_method(main["payments"]["patient"]), {
             "cash": (1, 100.0), "check": (0, 0.0), "card": (0, 0.0),
         })
-        self.assertEqual(main["payments"]["credit_forward"]["total"], 25.0)
+        self.assertEqual(main["credit_forwards"]["total"], 25.0)
         self.assertEqual(main["adjustments"]["write_offs"]["total"], 19.0)
         self.assertEqual(main["payments"]["payer"]["lines"], [],
                          "An EOB names no clinic: all clinics' day sheet only")
@@ -230,7 +236,7 @@ class TestDaySheet(MedicalBillingCommon):
         self.assertEqual(today["adjustments"]["reversals"]["total"], 79.0)
         self.assertEqual(today["adjustments"]["total"], 79.0)
         self.assertEqual(
-            [check["difference"] for check in today["journal_check"]], [0.0] * 6,
+            [check["difference"] for check in today["journal_check"]], [0.0] * 10,
         )
 
     def test_print_from_the_wizard(self):
@@ -245,7 +251,7 @@ class TestDaySheet(MedicalBillingCommon):
             "medical_billing.report_day_sheet", wizard.ids,
         )[0].decode()
         for text in ("Day Sheet", "All clinics", "Maria Alvarez", "Sam Alvarez", "97110",
-                     "175.50", "180.00", "Contractual adjustment", "CO-45", "CHECK-40.0", "4242"):
+                     "175.50", "155.00", "Contractual adjustment", "CO-45", "CHECK-40.0", "4242"):
             self.assertIn(text, html)
         self.assertNotIn("5521", html, "The deleted check is not printed")
         self.assertNotIn("EFT-16.5", html, "Nor the deleted EOB")

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class MedicalDaySheet(models.TransientModel):
@@ -25,7 +26,8 @@ class MedicalDaySheet(models.TransientModel):
                 raise ValidationError(_(
                     "The day sheet starts on %(start)s, after its end %(end)s: pick a start "
                     "date on or before the end date.",
-                    start=sheet.date_from, end=sheet.date_to,
+                    start=format_date(self.env, sheet.date_from),
+                    end=format_date(self.env, sheet.date_to),
                 ))
 
     def action_print(self):

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import Command, _, api, fields, models
+from odoo.tools import format_date
 
 PARTY_KINDS = [("patient", "Patient"), ("payer", "Payer")]
 
@@ -12,6 +13,9 @@ class MedicalTieOut(models.TransientModel):
     dated on or before the date, i.e. charges owed less unapplied credits. Ledger: every
     posted item on the billing receivable accounts dated on or before the date. Anything
     posted on those accounts outside billing shows as a difference.
+
+    A read-only screen (its form has ``edit="0"``: the web client shows no save/discard
+    indicator); Refresh reads the ledger again.
     """
 
     _name = "medical.tie.out"
@@ -45,7 +49,9 @@ class MedicalTieOut(models.TransientModel):
     @api.depends("date")
     def _compute_display_name(self):
         for tie_out in self:
-            tie_out.display_name = _("Tie-out on %(date)s", date=tie_out.date or "")
+            tie_out.display_name = _(
+                "Tie-out on %(date)s", date=format_date(self.env, tie_out.date),
+            )
 
     @api.depends("company_id", "date")
     def _compute_line_ids(self):
@@ -119,6 +125,7 @@ class MedicalTieOut(models.TransientModel):
         figures = self._tie_out_figures()
         return [
             {
+                "currency_id": currency.id,
                 "party_kind": kind,
                 "partner_id": partner_id or False,
                 "billing_open": currency.round(billing_open),
@@ -145,7 +152,7 @@ class MedicalTieOutLine(models.TransientModel):
     _order = "party_kind desc, difference desc, id"
 
     tie_out_id = fields.Many2one("medical.tie.out", required=True, ondelete="cascade")
-    currency_id = fields.Many2one(related="tie_out_id.currency_id")
+    currency_id = fields.Many2one("res.currency", readonly=True)
     party_kind = fields.Selection(PARTY_KINDS, required=True)
     partner_id = fields.Many2one("res.partner", string="Party")
     billing_open = fields.Monetary(

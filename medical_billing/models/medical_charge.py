@@ -590,19 +590,23 @@ class MedicalCharge(models.Model):
         return drafts.action_post()
 
     @api.model
-    def _post_demo_charges(self):
+    def _post_demo_charges(self, company=None):
         """Post the demo charges, then the demo payments and EOBs, once their company can
         post: a fresh database loads its chart of accounts only after every module's data,
-        so this also runs from account.chart.template._post_load_data. Demo records named
-        *_draft stay draft."""
+        so this also runs from account.chart.template._post_load_data, for that company
+        only (loading another company's chart must not touch, or even read, demo records
+        its user may not see). Demo records named *_draft stay draft."""
         for model in ("medical.charge", "medical.payment", "medical.eob"):
             demo_ids = self.env["ir.model.data"].sudo().search([
                 ("module", "=", "medical_billing"),
                 ("model", "=", model),
                 ("name", "not like", "%_draft"),
             ]).mapped("res_id")
-            records = self.env[model].browse(demo_ids).exists().filtered(
-                lambda r: r.state == "draft" and r.company_id.medical_charge_journal_id
+            domain = [("id", "in", demo_ids), ("state", "=", "draft")]
+            if company:
+                domain.append(("company_id", "=", company.id))
+            records = self.env[model].search(domain).filtered(
+                lambda r: r.company_id.medical_charge_journal_id
             )
             for record in records.sorted("id"):
                 record.action_post()

@@ -7,6 +7,7 @@ from . import account_partial_reconcile
 from . import medical_case
 from . import medical_case_diagnosis
 from . import medical_charge
+from . import medical_charge_eob
 from . import medical_clinic
 from . import medical_diagnosis_code
 from . import medical_eob

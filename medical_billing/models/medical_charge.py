@@ -264,10 +264,10 @@ class MedicalCharge(models.Model):
         # have no company: its figures are zero, read through its origin if it has one.
         saved = self._origin
         figures = saved._ledger_figures()
-        with_eob = {charge.id for [charge] in self.env["account.move.line"]._read_group(
-            [("medical_charge_id", "in", saved.ids), ("medical_eob_line_id", "!=", False),
-             ("parent_state", "=", "posted")],
-            ["medical_charge_id"],
+        # Any posted EOB line counts, a denial (no money moved, no journal item) too.
+        with_eob = {charge.id for [charge] in self.env["medical.eob.line"]._read_group(
+            [("charge_id", "in", saved.ids), ("eob_id.state", "=", "posted")],
+            ["charge_id"],
         )}
         for charge in self:
             currency = charge.currency_id or self.env.company.currency_id

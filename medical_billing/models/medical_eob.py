@@ -70,6 +70,10 @@ class MedicalEob(models.Model):
             "target": "new",
         }
 
+    @api.constrains("payer_id", "company_id")
+    def _check_lines_charges(self):
+        self.line_ids._check_charge()
+
     def action_post(self):
         for eob in self:
             if eob.state != "draft":
@@ -77,12 +81,28 @@ class MedicalEob(models.Model):
             eob._check_postable()
             journal = eob.company_id.medical_payer_payment_journal_id
             eob.company_id._medical_check_open_date(eob.date, journal)
-            move = self.env["account.move"]._medical_create_entries(eob._prepare_move_vals())
-            move.action_post()
-            move.line_ids._medical_reconcile()
-            eob.write({"state": "posted", "move_id": move.id, "name": move.name})
+            move_vals = eob._prepare_move_vals()
+            if move_vals["line_ids"]:
+                move = self.env["account.move"]._medical_create_entries(move_vals)
+                move.action_post()
+                move.line_ids._medical_reconcile()
+                eob.write({"state": "posted", "move_id": move.id, "name": move.name})
+            else:
+                eob._post_denials()
             eob.line_ids.charge_id.patient_id._medical_invalidate_balances()
         return True
+
+    def _post_denials(self):
+        """An EOB whose lines all pay 0.00 and adjust nothing: the payer denied the
+        charges. The EOB is kept, posted, with no journal entry (no money moved, and Odoo
+        posts no entry without items); the charges stay owed by the payer."""
+        self.ensure_one()
+        self.write({"state": "posted",
+                    "name": _("Denial %(reference)s", reference=self.reference)})
+        self.message_post(body=_(
+            "Posted as a denial: the payer paid and adjusted nothing, so no journal entry "
+            "was made and the charges stay owed by %(payer)s.", payer=self.payer_id.name,
+        ))
 
     def _check_postable(self):
         self.ensure_one()

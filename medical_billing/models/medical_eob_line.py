@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .account_move_line import PARTY_ROLES, PAYER_ROLES
 
@@ -13,9 +13,12 @@ class MedicalEobLine(models.Model):
     eob_id = fields.Many2one("medical.eob", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="eob_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="eob_id.currency_id")
+    payer_id = fields.Many2one(related="eob_id.payer_id")
+    # The picker offers the posted charges the EOB's payer still owes on; the EOB view
+    # gives it the medical_charge_picker context, for labels with patient, DOS and code.
     charge_id = fields.Many2one(
         "medical.charge", required=True, index=True, check_company=True,
-        domain="[('state', '=', 'posted')]",
+        domain="[('state', '=', 'posted'), ('open_payer_ids', '=', payer_id)]",
     )
     patient_id = fields.Many2one(related="charge_id.patient_id", store=True)
     date_service = fields.Date(related="charge_id.date_service")
@@ -23,8 +26,14 @@ class MedicalEobLine(models.Model):
         PARTY_ROLES, string="Payer Rank", compute="_compute_role", store=True,
         help="Where the EOB's payer stands on this charge.",
     )
-    billed = fields.Monetary(compute="_compute_billed", store=True, readonly=False)
-    allowed = fields.Monetary()
+    billed = fields.Monetary(
+        compute="_compute_billed", store=True, readonly=False,
+        help="What the EOB's payer was billed for the charge: its share of the charge.",
+    )
+    allowed = fields.Monetary(
+        compute="_compute_allowed", store=True, readonly=False,
+        help="What the payer accepted for the service; the billed amount until changed.",
+    )
     paid = fields.Monetary()
     adjustment_ids = fields.One2many("medical.eob.adjustment", "line_id", string="Adjustments")
     adjustments_display = fields.Char(compute="_compute_adjustments_display",
@@ -39,10 +48,42 @@ class MedicalEobLine(models.Model):
                 if line.charge_id[f"{role}_payer_id"] == line.eob_id.payer_id
             ), False)
 
-    @api.depends("charge_id")
+    @api.depends("charge_id", "role")
     def _compute_billed(self):
+        # A payer is billed its share of the charge: the whole fee schedule total would
+        # bill a secondary for what the primary and the patient owe. A charge not posted
+        # yet has no shares: its total then.
+        figures = self.charge_id._origin._ledger_figures()
         for line in self:
-            line.billed = line.charge_id.amount_fee_total
+            charge = line.charge_id
+            line.billed = figures[charge._origin.id][line.role]["responsibility"] \
+                if line.role and charge.state == "posted" else charge.amount_fee_total
+
+    @api.depends("billed")
+    def _compute_allowed(self):
+        for line in self:
+            line.allowed = line.billed
+
+    @api.constrains("charge_id", "eob_id")
+    def _check_charge(self):
+        # sudo: a charge of a company the user cannot read must be refused all the same.
+        for line in self.sudo():
+            charge, eob = line.charge_id, line.eob_id
+            if charge.company_id != eob.company_id:
+                raise ValidationError(_(
+                    "A charge of %(charge_company)s cannot be on an EOB of %(company)s: pick "
+                    "a charge of the EOB's company.",
+                    charge_company=charge.company_id.name, company=eob.company_id.name,
+                ))
+            payers = charge.primary_payer_id | charge.secondary_payer_id \
+                | charge.tertiary_payer_id
+            if eob.payer_id not in payers:
+                raise ValidationError(_(
+                    "%(payer)s is not a payer of charge %(charge)s: pick a charge it was "
+                    "billed for, or correct the case's policies first.",
+                    payer=eob.payer_id.name,
+                    charge=charge.with_context(medical_charge_picker=True).display_name,
+                ))
 
     @api.depends("adjustment_ids.group_code", "adjustment_ids.reason_code",
                  "adjustment_ids.amount")

@@ -36,7 +36,7 @@ class MedicalBillingCommon(AccountTestInvoicingCommon):
         cls.policy_primary = cls._create_policy(cls.payer_primary, copay_amount=30.0)
         cls.policy_secondary = cls._create_policy(cls.payer_secondary)
         cls.diagnoses = cls.env["medical.diagnosis.code"].create([
-            {"code": f"M54.{n}", "name": f"Back pain {n}"} for n in range(5)
+            {"code": f"M62.8{n}", "name": f"Muscle disorder {n}"} for n in range(5)
         ])
         cls.case = cls.env["medical.case"].create({
             "name": "Low back pain",

@@ -110,7 +110,7 @@ class TestChargePosting(MedicalBillingCommon):
         self.assertTieOut()
 
     def test_aging_buckets_and_marker(self):
-        modifier = self.env["medical.modifier"].create({"code": "GP", "name": "Therapy plan"})
+        modifier = self.env["medical.modifier"].create({"code": "GO", "name": "OT plan"})
         dates = ["2026-03-01", "2026-02-01", "2026-01-05", "2025-12-01"]
         charges = self._create_charges(*[
             {"product_id": self.code_adjustment.id, "date_service": date} for date in dates

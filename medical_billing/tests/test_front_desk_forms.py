@@ -112,12 +112,12 @@ class TestFrontDeskForms(MedicalBillingCommon):
         plain, modified, written_off = self._enter_visit(
             self.case, [self.code_adjustment] * 3)
         modified.modifier1_id = self.env["medical.modifier"].create(
-            {"code": "25", "name": "Significant, separate service"})
+            {"code": "76", "name": "Repeat procedure, same physician"})
         (plain | modified | written_off).action_post()
         written_off._write_off("primary", 5.0, self.reason_contractual)
         self.assertRecordValues(plain | modified | written_off, [
             {"has_details": False, "details_summary": ""},
-            {"has_details": True, "details_summary": "Modifier 25"},
+            {"has_details": True, "details_summary": "Modifier 76"},
             {"has_details": True,
              "details_summary": f"Write-off {self.currency.format(5.0)}"},
         ])
@@ -163,3 +163,16 @@ class TestFrontDeskForms(MedicalBillingCommon):
         charge.action_post()
         self.assertRecordValues(charge, [{"aging_bucket": "current", "aging_color": 10,
                                           "days_past_due": 0}])
+
+    def test_screens_read_their_currency_without_the_company_field(self):
+        """The ledger and tie-out screens show amounts with their currency for a user who
+        does not see the company field (single company): the currency comes from it."""
+        self.assertFalse(self.front_desk.has_group("base.group_multi_company"))
+        ledger = Form(self.env["medical.patient.ledger"].with_user(self.front_desk)
+                      .with_context(active_model="res.partner", active_ids=self.patient.ids))
+        self.assertEqual(ledger.currency_id, self.currency)
+        accountant = self.env.user.copy({"login": "single_company_manager",
+                                         "company_ids": [(6, 0, self.company.ids)]})
+        accountant.groups_id -= self.env.ref("base.group_multi_company")
+        tie_out = Form(self.env["medical.tie.out"].with_user(accountant))
+        self.assertEqual(tie_out.currency_id, self.currency)

@@ -195,11 +195,14 @@ class TestPatientPayment(MedicalBillingCommon):
             second.execute("SELECT 1")  # the second transaction's snapshot starts here
             api.Environment(first, SUPERUSER_ID, {})["res.partner"].browse(
                 partner_id)._medical_lock_for_payment()
+            # Built here, not in the thread: building an environment takes the registry,
+            # whose lock Odoo's test runner holds while it runs the tests.
+            second_patient = api.Environment(second, SUPERUSER_ID, {})["res.partner"].browse(
+                partner_id)
 
             def pay_in_second_transaction():
                 try:
-                    api.Environment(second, SUPERUSER_ID, {})["res.partner"].browse(
-                        partner_id)._medical_lock_for_payment()
+                    second_patient._medical_lock_for_payment()
                     outcome["second"] = "applied"
                 except psycopg2.errors.SerializationFailure:
                     outcome["second"] = "must retry"

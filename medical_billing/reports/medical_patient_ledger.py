@@ -13,6 +13,12 @@ class ReportPatientLedger(models.AbstractModel):
             "doc_model": "medical.patient.ledger",
             "docs": screens,
             "rows_of": {screen.id: self._rows(screen) for screen in screens},
+            # Amounts as the practice reads them: a credit in parentheses.
+            "signed_of": {
+                screen.id: self.env["medical.ledger.report"].with_company(
+                    screen.company_id)._format_signed
+                for screen in screens
+            },
         }
 
     def _rows(self, screen):
@@ -24,8 +30,8 @@ class ReportPatientLedger(models.AbstractModel):
             running += line.charges - line.credits
             rows.append({
                 "line": line,
-                "balance": running,
-                "patient_balance": line.patient_balance,
+                "balance": line._format_signed(running),
+                "patient_balance": line._format_signed(line.patient_balance),
                 "payer_balance": line._format_signed(line.payer_balance),
             })
         return rows

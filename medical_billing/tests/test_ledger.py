@@ -1,3 +1,5 @@
+import re
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -236,9 +238,11 @@ class TestLedger(MedicalBillingCommon):
         html = self.env["ir.actions.report"]._render_qweb_html(
             "medical_billing.report_patient_ledger", screen.save().ids)[0].decode()
         self.assertIn("Unapplied credit", html)
-        amount = f"{screen.closing_balance:.2f}"
-        self.assertRegex(html, r"Account balance</strong>\s*</td>\s*<td[^>]*>\s*<strong[^>]*>"
-                               r"[^<]*<span[^>]*>" + amount + "<")
+        # Printed with the screen's figures, a credit in parentheses.
+        signed = self.env["medical.ledger.report"]._format_signed
+        self.assertRegex(html, r"Account balance</strong>\s*</td>\s*<td[^>]*>\s*<strong>"
+                         + re.escape(signed(screen.closing_balance)))
+        self.assertIn(f"({self.currency.format(screen.credit)})", html)
 
     def test_reversed_fee_schedule_charge_reads_as_a_reversal(self):
         exercise = self._post_charge(self.code_exercise, date_service="2026-03-02")  # 100/80

@@ -35,7 +35,7 @@ class TestPaymentForms(MedicalBillingCommon):
             (view_id for view_id, view_type in action.get("views") or [] if view_type == "form"),
             False,
         )
-        with Form(patient.env["medical.payment"].with_context(action["context"]),
+        with Form(patient.env["medical.payment"].with_context(**action["context"]),
                   view=self.env["ir.ui.view"].browse(view_id) if view_id else None) as dialog:
             for field, value in values.items():
                 setattr(dialog, field, value)

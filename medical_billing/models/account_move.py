@@ -146,7 +146,12 @@ class AccountMove(models.Model):
 
     def _medical_reverse(self, reason):
         """Undo billing entries: unreconcile them and post reversals reconciled with them,
-        on each entry's own date, or today when that date is locked."""
+        on each entry's own date, or today when that date is locked.
+
+        One rule for every undo: it takes back what the entries did, and what happened
+        since carries along. A charge reversed since keeps the adjustments its reversal
+        already took back (they are posted again on it); money paid since on a share the
+        entries created becomes the party's credit (medical.charge._medical_carry_credits)."""
         self.line_ids.remove_move_reconcile()
         today = fields.Date.context_today(self)
         reversals = self.env["account.move"]
@@ -157,5 +162,39 @@ class AccountMove(models.Model):
                   "ref": _("Deleted: %(ref)s (%(reason)s)", ref=move.ref, reason=reason)}],
                 cancel=True,
             )
-        self.line_ids.medical_charge_id.invalidate_recordset()
+        self._medical_keep_on_reversed_charges(reversals, reason)
+        charges = self.line_ids.medical_charge_id
+        charges.invalidate_recordset()
+        charges.with_context(medical_date=today)._medical_carry_credits(reason)
         return reversals
+
+    def _medical_keep_on_reversed_charges(self, reversals, reason):
+        """A charge reversal mirrors every adjustment of the charge: an adjustment undone
+        after it would be taken back twice and re-open the reversed charge. Post those
+        items again (the reversal of the reversal), so that the reversed charge stays
+        settled and every account nets as before."""
+        items = reversals.line_ids.filtered(
+            lambda line: line.medical_charge_id.state == "reversed"
+            and line.medical_entry_kind != "payment"
+        )
+        for charge, charge_items in items.grouped("medical_charge_id").items():
+            label = _("%(charge)s stays reversed: %(reason)s", charge=charge.display_name,
+                      reason=reason)
+            charge._post_adjustment([
+                {
+                    "name": label,
+                    "medical_charge_id": charge.id,
+                    "medical_entry_kind": item.medical_entry_kind,
+                    "medical_party_role": item.medical_party_role,
+                    "medical_write_off_reason_id": item.medical_write_off_reason_id.id,
+                    "medical_adjustment_group": item.medical_adjustment_group,
+                    "medical_adjustment_reason": item.medical_adjustment_reason,
+                    "partner_id": item.partner_id.id,
+                    "account_id": item.account_id.id,
+                    "balance": -item.balance,
+                    "tax_ids": [(6, 0, item.tax_ids.ids)],
+                    "tax_repartition_line_id": item.tax_repartition_line_id.id,
+                    "tax_base_amount": item.tax_base_amount,
+                }
+                for item in charge_items
+            ], label)

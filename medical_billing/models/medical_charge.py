@@ -754,6 +754,38 @@ class MedicalCharge(models.Model):
                     state=dict(self._fields["state"].selection)[charge.state],
                 ))
 
+    def _medical_carry_credits(self, reason):
+        """After an undo: a party must never owe a negative amount on a charge. Money it
+        paid on a share that is gone (moved back to another party, or re-opened and paid
+        again) leaves the charge as that party's unapplied credit, and a patient's credit
+        applies itself to the oldest open charges, as any credit does. Open items left
+        beside each other on one charge and party are first reconciled together."""
+        open_items = self.ledger_line_ids.filtered(
+            lambda line: line.medical_party_role and line.parent_state == "posted"
+            and not line.reconciled
+        )
+        open_items._medical_reconcile()
+        self.invalidate_recordset()
+        figures = self._ledger_figures()
+        for charge in self:
+            currency = charge.currency_id
+            line_vals = []
+            label = _("Credit left by the undo of %(reason)s: %(charge)s", reason=reason,
+                      charge=charge.display_name)
+            for role, __ in PARTY_ROLES:
+                due = figures[charge.id][role]["due"]
+                if currency.compare_amounts(due, 0) >= 0:
+                    continue
+                carried = charge._prepare_receivable_line_vals(role, -due, "payment", label)
+                line_vals += [carried, {
+                    **carried, "medical_charge_id": False, "balance": due,
+                    "date_maturity": False,
+                }]
+            if line_vals:
+                charge._post_adjustment(line_vals, label)
+        for company, charges in self.grouped("company_id").items():
+            charges.patient_id._medical_apply_credits(company)
+
     # ------------------------------------------------------------------
     # Responsibility, write-off, reversal
     # ------------------------------------------------------------------

@@ -331,24 +331,45 @@ class MedicalPayment(models.Model):
         self.patient_id._medical_invalidate_balances()
         return refund
 
+    def _paid_charge_items(self):
+        """The items that paid charges with this payment's money: those of its own entry,
+        and those of the credit applications that used its credit."""
+        self.ensure_one()
+        applications = self._credit_lines().matched_debit_ids.debit_move_id.move_id.filtered(
+            "medical_credit_application")
+        return (self.move_id | applications).line_ids.filtered(
+            lambda line: line.medical_charge_id and line.medical_party_role == "patient"
+            and line.balance < 0
+        )
+
     def _reopen_paid_charges(self, amount, date):
-        """Take ``amount`` of this payment back from the newest charges it paid, as a credit
-        of the patient: one entry in the adjustments journal."""
+        """Take ``amount`` of this payment back from the newest charges it paid (itself or
+        through its credit applied later), as a credit of the patient: one entry in the
+        adjustments journal."""
         company = self.company_id
-        paid_items = self.move_id.line_ids.filtered(
-            lambda line: line.medical_charge_id and line.balance < 0
-        ).sorted(lambda line: (line.medical_charge_id.date_service, line.medical_charge_id.id),
-                 reverse=True)
+        currency = company.currency_id
+        paid_items = self._paid_charge_items().sorted(
+            lambda line: (line.medical_charge_id.date_service, line.medical_charge_id.id),
+            reverse=True)
+        reopenable = -sum(paid_items.mapped("balance"))
+        if currency.compare_amounts(amount, reopenable) > 0:
+            raise UserError(_(
+                "%(payment)s paid %(paid)s of charges; the rest of it was transferred to "
+                "another patient or refunded: re-opening %(amount)s is not possible. Delete "
+                "that transfer first, or refund less. Nothing was posted.",
+                payment=self.name, paid=currency.format(reopenable),
+                amount=currency.format(amount),
+            ))
         label = _("Re-opened for the refund of %(payment)s", payment=self.name)
         line_vals, left = [], amount
         for item in paid_items:
-            if company.currency_id.compare_amounts(left, 0) <= 0:
+            if currency.compare_amounts(left, 0) <= 0:
                 break
             taken = min(left, -item.balance)
             line_vals.append(item.medical_charge_id._prepare_receivable_line_vals(
                 "patient", taken, "payment", label,
             ))
-            left = company.currency_id.round(left - taken)
+            left = currency.round(left - taken)
         line_vals.append({
             "name": label, "medical_entry_kind": "payment", "medical_party_role": "patient",
             "partner_id": self.patient_id.id,

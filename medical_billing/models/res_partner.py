@@ -192,17 +192,22 @@ class ResPartner(models.Model):
             "UPDATE res_partner SET write_date = write_date WHERE id IN %s", tuple(self.ids),
         ))
 
-    def _medical_open_charge_items(self, company):
-        """The patient's open shares of posted charges, oldest first (DOS, then charge)."""
+    def _medical_open_charge_dues(self, company):
+        """What the patient owes on each posted charge, oldest first (DOS, then charge):
+        the net of the patient's open items on it, so that an item left open beside
+        another of the same charge cannot take more than the charge owes."""
         self.ensure_one()
-        return self.env["account.move.line"].search([
+        groups = self.env["account.move.line"]._read_group([
             ("partner_id", "=", self.id),
             ("company_id", "=", company.id),
             ("medical_party_role", "=", "patient"),
             ("medical_charge_id", "!=", False),
             ("parent_state", "=", "posted"),
-            ("amount_residual", ">", 0),
-        ], order="medical_charge_id, id")
+            ("reconciled", "=", False),
+        ], ["medical_charge_id"], ["amount_residual:sum"])
+        dues = [(charge, due) for charge, due in groups
+                if company.currency_id.compare_amounts(due, 0) > 0]
+        return sorted(dues, key=lambda pair: (pair[0].date_service, pair[0].id))
 
     def _medical_prepare_application_vals(self, company, amount, label, leave_credit):
         """Receivable items that apply ``amount`` of the patient's money to the oldest open
@@ -212,11 +217,11 @@ class ResPartner(models.Model):
         account = company.medical_patient_receivable_account_id
         vals_list = []
         left = amount
-        for item in self._medical_open_charge_items(company):
+        for charge, due in self._medical_open_charge_dues(company):
             if currency.compare_amounts(left, 0) <= 0:
                 break
-            applied = min(left, item.amount_residual)
-            vals_list.append(item.medical_charge_id._prepare_receivable_line_vals(
+            applied = min(left, due)
+            vals_list.append(charge._prepare_receivable_line_vals(
                 "patient", -applied, "payment", label,
             ))
             left = currency.round(left - applied)

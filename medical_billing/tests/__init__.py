@@ -13,3 +13,4 @@ from . import test_entry_vals
 from . import test_front_desk_forms
 from . import test_payment_forms
 from . import test_eob_form
+from . import test_undo

@@ -786,6 +786,44 @@ class MedicalCharge(models.Model):
         for company, charges in self.grouped("company_id").items():
             charges.patient_id._medical_apply_credits(company)
 
+    @api.model
+    def _medical_integrity_problems(self, company):
+        """Charges of ``company`` whose journal items break a billing rule, even when the
+        totals tie out: a party owing a negative amount, shares that don't add up to the
+        charge total, a reversed charge with anything open. [(charge, problem text)]."""
+        currency = company.currency_id
+        groups = self.env["account.move.line"]._read_group(
+            [("company_id", "=", company.id), ("parent_state", "=", "posted"),
+             ("medical_charge_id", "!=", False), ("medical_party_role", "!=", False)],
+            ["medical_charge_id", "medical_party_role", "medical_entry_kind"],
+            ["balance:sum", "amount_residual:sum"],
+        )
+        dues, shares = defaultdict(float), defaultdict(float)
+        for charge, role, kind, balance, residual in groups:
+            dues[charge, role] += residual
+            if kind in RESPONSIBILITY_KINDS:
+                shares[charge] += balance
+        problems = []
+        for (charge, role), due in dues.items():
+            if currency.compare_amounts(due, 0) < 0:
+                problems.append((charge, _(
+                    "%(party)s owes %(due)s: a negative amount.",
+                    party=dict(PARTY_ROLES)[role], due=currency.format(due),
+                )))
+            elif charge.state == "reversed" and not currency.is_zero(due):
+                problems.append((charge, _(
+                    "Reversed, yet %(party)s still owes %(due)s.",
+                    party=dict(PARTY_ROLES)[role], due=currency.format(due),
+                )))
+        for charge, total in shares.items():
+            expected = 0.0 if charge.state == "reversed" else charge.amount_fee_total
+            if currency.compare_amounts(total, expected) != 0:
+                problems.append((charge, _(
+                    "The shares add up to %(total)s, not to the charge total %(expected)s.",
+                    total=currency.format(total), expected=currency.format(expected),
+                )))
+        return sorted(problems, key=lambda problem: (problem[0].date_service, problem[0].id))
+
     # ------------------------------------------------------------------
     # Responsibility, write-off, reversal
     # ------------------------------------------------------------------

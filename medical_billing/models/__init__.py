@@ -4,6 +4,7 @@ from . import account_move
 from . import account_move_line
 from . import account_full_reconcile
 from . import account_partial_reconcile
+from . import medical_posted_guard
 from . import medical_case
 from . import medical_case_diagnosis
 from . import medical_charge

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .account_move_line import PARTY_ROLES, PAYER_ROLES, RESPONSIBILITY_KINDS
+from .medical_posted_guard import billing_operation_method
 
 MAX_CHARGE_DIAGNOSES = 4
 # Aging buckets of the open charges, by days past the date of service, with the
@@ -26,9 +27,14 @@ def _ledger_amount(string):
 class MedicalCharge(models.Model):
     _name = "medical.charge"
     _description = "Charge"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "medical.posted.guard.mixin"]
     _order = "date_service, id"
     _check_company_auto = True
+    _medical_protected_fields = frozenset({"state", "move_id", "reversal_move_id"})
+    _medical_editable_after_posting = frozenset({
+        "note", "hold_patient_receipt", "hold_statement", "hold_claim", "treating_provider_id",
+        "billing_provider_id", "treating_clinic_id", "scheduled_clinic_id", "diagnosis_ids",
+    })
 
     case_id = fields.Many2one(
         "medical.case", required=True, index=True, check_company=True, tracking=True,
@@ -469,26 +475,9 @@ class MedicalCharge(models.Model):
                     product=charge.product_id.display_name,
                 ))
 
-    def write(self, vals):
-        frozen = set(vals) - {"note", "hold_patient_receipt", "hold_statement", "hold_claim",
-                              "treating_provider_id", "billing_provider_id",
-                              "treating_clinic_id", "scheduled_clinic_id", "diagnosis_ids",
-                              "state", "move_id", "reversal_move_id"}
-        if frozen and any(charge.state != "draft" for charge in self):
-            raise UserError(_(
-                "Posted charges are kept as posted (%(fields)s cannot change). Reverse the "
-                "charge and post a corrected one instead.",
-                fields=", ".join(sorted(self._fields[name].string for name in frozen)),
-            ))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_posted(self):
-        if any(charge.state != "draft" for charge in self):
-            raise UserError(_(
-                "Only draft charges can be deleted. Reverse a posted charge instead: the "
-                "reversal keeps the trail in the journal."
-            ))
+    def _medical_frozen_hint(self):
+        return _("Reverse the charge and post a corrected one instead: the reversal keeps "
+                 "the trail in the journal.")
 
     def _modifiers(self):
         self.ensure_one()
@@ -552,6 +541,7 @@ class MedicalCharge(models.Model):
         ]
         return currency.round(result["total_excluded"]), taxes
 
+    @billing_operation_method
     def action_post(self):
         charges = self.filtered(lambda c: c.state == "draft")
         if not charges:
@@ -919,6 +909,7 @@ class MedicalCharge(models.Model):
             {**self._prepare_receivable_line_vals(role, -amount, "write_off", label), **common},
         ]
 
+    @billing_operation_method
     def _reverse(self, reason):
         """Cancel posted charges with an entry that mirrors every journal item they have."""
         self._check_posted()

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .medical_posted_guard import billing_operation_method
+
 
 class MedicalEob(models.Model):
     """A payer's explanation of benefits, posted by hand: one check or EFT, and per charge
@@ -8,9 +10,12 @@ class MedicalEob(models.Model):
 
     _name = "medical.eob"
     _description = "Explanation of Benefits"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "medical.posted.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _medical_protected_fields = frozenset({"state", "name", "move_id", "delete_reason"})
+    # A scanned image may still be attached to a posted EOB.
+    _medical_editable_after_posting = frozenset({"document", "document_name"})
 
     name = fields.Char(readonly=True, copy=False, default="/")
     payer_id = fields.Many2one(
@@ -53,11 +58,9 @@ class MedicalEob(models.Model):
         for eob in self:
             eob.patient_ids = eob.line_ids.charge_id.patient_id
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_posted(self):
-        if any(eob.state != "draft" for eob in self):
-            raise UserError(_("A posted EOB is kept for the trail: delete it with its button, "
-                              "which reverses its entry."))
+    def _medical_frozen_hint(self):
+        return _("Delete the EOB with its button, which reverses its entry, then enter it "
+                 "again as it should be.")
 
     def action_view_document(self):
         self.ensure_one()
@@ -74,6 +77,7 @@ class MedicalEob(models.Model):
     def _check_lines_charges(self):
         self.line_ids._check_charge()
 
+    @billing_operation_method
     def action_post(self):
         for eob in self:
             if eob.state != "draft":
@@ -135,6 +139,7 @@ class MedicalEob(models.Model):
             line_vals += line._prepare_move_line_vals(label)
         return self.env["account.move"]._medical_entry_vals(journal, self.date, label, line_vals)
 
+    @billing_operation_method
     def _delete(self, reason):
         if not reason:
             raise UserError(_("Say why the EOB is deleted: the reason stays in its trail."))

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .medical_posted_guard import billing_operation_method, in_billing_operation
+
 PAYMENT_METHODS = [("cash", "Cash"), ("check", "Check"), ("card", "Credit Card")]
 CARD_TYPES = [("visa", "Visa"), ("mastercard", "Mastercard"), ("amex", "American Express"),
               ("discover", "Discover"), ("other", "Other")]
@@ -22,6 +24,8 @@ KIND_SEQUENCE_CODES = {
 # How each kind counts in the money received: payments in, refunds out; a credit forward
 # was received by earlier software and a transfer moves credit between patients.
 RECEIVED_SIGNS = {"payment": 1, "refund": -1}
+# Kinds that only billing operations make (a refund of a payment, both sides of a transfer).
+MADE_BY_BILLING_KINDS = ("refund", "transfer_out", "transfer_in")
 
 
 class MedicalPayment(models.Model):
@@ -35,9 +39,14 @@ class MedicalPayment(models.Model):
 
     _name = "medical.payment"
     _description = "Patient Payment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "medical.posted.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _medical_protected_fields = frozenset({
+        "state", "name", "move_id", "delete_move_id", "delete_reason", "refunded_payment_id",
+        "transfer_counterpart_id", "related_move_ids",
+    })
+    _medical_editable_after_posting = frozenset({"memo"})
 
     name = fields.Char(readonly=True, copy=False, default="/")
     kind = fields.Selection(
@@ -161,18 +170,25 @@ class MedicalPayment(models.Model):
         )
         return number or move.name
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_posted(self):
-        if any(payment.state != "draft" for payment in self):
+    def _medical_frozen_hint(self):
+        return _("Use Delete Payment, which reverses its entry and re-opens the balances it "
+                 "settled, then post it again as it should be.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_billing_operation(self.env) and any(
+                vals.get("kind") in MADE_BY_BILLING_KINDS for vals in vals_list):
             raise UserError(_(
-                "A posted payment is kept for the trail: use Delete Payment, which reverses "
-                "its entry and re-opens the balances it settled."
+                "Refunds and credit transfers are made with the Refund and Transfer Credit "
+                "buttons of the patient's Payments tab, not created directly."
             ))
+        return super().create(vals_list)
 
     # ------------------------------------------------------------------
     # Posting
     # ------------------------------------------------------------------
 
+    @billing_operation_method
     def action_post(self):
         for payment in self.sorted("id"):
             if payment.state != "draft":
@@ -228,6 +244,7 @@ class MedicalPayment(models.Model):
     # Deleting
     # ------------------------------------------------------------------
 
+    @billing_operation_method
     def _delete(self, reason):
         """Undo posted money records: unreconcile and reverse their entries (on their own
         date, or today when that date is locked), re-opening what they settled. Credit
@@ -265,6 +282,7 @@ class MedicalPayment(models.Model):
     # Refunds and transfers
     # ------------------------------------------------------------------
 
+    @billing_operation_method
     def _refund(self, amount, reason, date=None, method="cash", reopen_charges=False):
         """Pay back ``amount`` of a posted payment. Only what of it is still unapplied can
         go back, unless ``reopen_charges``: then the newest charges it paid open again for
@@ -383,6 +401,7 @@ class MedicalPayment(models.Model):
         return move
 
     @api.model
+    @billing_operation_method
     def _transfer_credit(self, from_patient, to_patient, amount, reason, date=None):
         """Move unapplied credit from one patient to another; the receiving patient's credit
         applies itself to their oldest open charges."""

@@ -95,7 +95,7 @@ class TestBadInput(MedicalBillingCommon):
         charge = self._post_charge()
         with self.assertRaisesRegex(UserError, "Reverse the charge"):
             charge.units = 2
-        with self.assertRaisesRegex(UserError, "Only draft charges can be deleted"):
+        with self.assertRaisesRegex(UserError, "Only draft records can be deleted"):
             charge.unlink()
         with self.assertRaisesRegex(UserError, "already posted"):
             charge.action_post()

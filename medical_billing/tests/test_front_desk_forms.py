@@ -101,7 +101,7 @@ class TestFrontDeskForms(MedicalBillingCommon):
         charges[0].action_post()
         charges[1].action_delete_draft()
         self.assertFalse(charges[1].exists())
-        with self.assertRaisesRegex(UserError, "Reverse a posted charge"):
+        with self.assertRaisesRegex(UserError, "Reverse the charge"):
             charges[0].action_delete_draft()
         # The case's Charges tab offers no trash icon, and deletes draft rows with a button.
         arch = self.env["medical.case"].get_view(view_type="form")["arch"]

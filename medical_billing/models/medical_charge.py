@@ -133,6 +133,11 @@ class MedicalCharge(models.Model):
         "res.partner", compute="_compute_payers", store=True,
     )
 
+    coverage_warning = fields.Char(
+        compute="_compute_coverage_warning",
+        help="Why the patient will owe the whole charge: no policy of the case covers its "
+        "date of service.",
+    )
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, copy=False)
     reversal_move_id = fields.Many2one(
         "account.move", string="Reversal Entry", readonly=True, copy=False,
@@ -259,6 +264,28 @@ class MedicalCharge(models.Model):
             for role in PAYER_ROLES:
                 charge[f"{role}_payer_id"] = policies[role].payer_id if role in policies \
                     else False
+
+    @api.depends("state", "primary_payer_id", "case_id", "date_service",
+                 "case_id.primary_policy_id",
+                 "case_id.primary_policy_id.date_start", "case_id.primary_policy_id.date_end")
+    def _compute_coverage_warning(self):
+        for charge in self:
+            case = charge.case_id
+            if charge.state == "posted" and not charge.primary_payer_id:
+                charge.coverage_warning = _(
+                    "Billed to the patient in full: no policy covered the date of service.")
+            elif charge.state != "draft" or not case or not charge.date_service:
+                charge.coverage_warning = False
+            elif not case.primary_policy_id:
+                charge.coverage_warning = _(
+                    "The case has no policy: the patient will owe the whole charge "
+                    "(self-pay). Add the patient's policy to the case to bill a payer.")
+            elif "primary" not in case._policies_by_role(charge.date_service):
+                charge.coverage_warning = _(
+                    "No policy of the case covers %(date)s: the patient will owe the whole "
+                    "charge. Check the policy's dates.", date=charge.date_service)
+            else:
+                charge.coverage_warning = False
 
     @api.depends(
         "ledger_line_ids.balance", "ledger_line_ids.amount_residual",
@@ -548,6 +575,8 @@ class MedicalCharge(models.Model):
             raise UserError(_("Select draft charges to post: these are already posted."))
         charges.company_id._medical_check_setup()
         charges._check_postable()
+        warnings = {charge: charge.coverage_warning for charge in charges
+                    if charge.coverage_warning}
         visits = charges.sorted(lambda c: (c.case_id.id, c.date_service, c.id)).grouped(
             lambda c: (c.case_id, c.date_service)
         )
@@ -567,7 +596,25 @@ class MedicalCharge(models.Model):
             visit.move_id = move
         for company, company_charges in charges.grouped("company_id").items():
             company_charges.patient_id._medical_apply_credits(company)
-        return True
+        return charges._coverage_notification(warnings)
+
+    def _coverage_notification(self, warnings):
+        """Posted charges that no policy covers bill the patient in full: say so to the user
+        who posted them (each charge keeps saying it, see _compute_coverage_warning)."""
+        if not warnings:
+            return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "title": _("Billed to the patient in full"),
+                "message": "\n".join(f"{charge.display_name}: {warning}"
+                                     for charge, warning in warnings.items()),
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _post_drafts_of(self, owner):
         """Post the draft charges among these, those of ``owner`` (a case or a patient)."""

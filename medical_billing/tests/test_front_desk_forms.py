@@ -71,7 +71,12 @@ class TestFrontDeskForms(MedicalBillingCommon):
         case = case_form.record
         charges = self._enter_visit(case, [self.code_adjustment, self.code_exercise])
         self.assertEqual(charges.mapped("fee_price_unit"), charges.mapped("price_unit"))
-        patient.action_post_medical_charges()
+        # Self-pay is said before posting (on the charge) and when posting (to the user).
+        self.assertIn("no policy", Form(charges[0]).coverage_warning)
+        notification = patient.action_post_medical_charges()
+        self.assertEqual(notification["params"]["type"], "warning")
+        self.assertIn("no policy", notification["params"]["message"])
+        self.assertIn("Billed to the patient in full", charges[0].coverage_warning)
         self.assertFalse(self._items(charges, self.accounts["fee_schedule"]))
         self.assertRecordValues(self._items(charges, self.accounts["patient"]).sorted("balance"), [
             {"partner_id": patient.id, "balance": 79.0, "amount_residual": 79.0},

@@ -1,9 +1,10 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
-from .account_move_line import PAYER_ROLES
+from .account_move_line import PARTY_ROLES, PAYER_ROLES
 
 MAX_CASE_DIAGNOSES = 12
 
@@ -118,13 +119,37 @@ class MedicalCase(models.Model):
                 ))
 
     def _policies_by_role(self, date=None):
-        """Policies of the case by payer rank, only those in force at ``date`` if given."""
+        """Policies of the case by payer rank, only those in force at ``date`` if given.
+
+        With a date, the policies bill a visit: a policy in force whose payer is archived
+        is refused (see _check_payers_billable)."""
         self.ensure_one()
         policies = {role: self[f"{role}_policy_id"] for role in PAYER_ROLES}
-        return {
+        policies = {
             role: policy for role, policy in policies.items()
             if policy and (not date or policy._covers(date))
         }
+        if date:
+            self._check_payers_billable(policies, date)
+        return policies
+
+    def _check_payers_billable(self, policies, date):
+        """Refuse to bill a visit to an archived payer.
+
+        Leaving its policy out would move its share to the next payer or to the patient
+        without anyone deciding it: the biller ends the policy, or restores the payer."""
+        self.ensure_one()
+        for role, policy in policies.items():
+            if not policy.payer_id.active:
+                raise UserError(_(
+                    "%(payer)s, the %(rank)s payer of case %(case)s, is archived: it cannot "
+                    "be billed for the visit of %(date)s. End policy %(policy)s before that "
+                    "date (Effective To) or take it off the case, or restore the payer; "
+                    "then post the charges.",
+                    payer=policy.payer_id.name, rank=dict(PARTY_ROLES)[role].lower(),
+                    case=self.name, date=format_date(self.env, date),
+                    policy=policy.display_name,
+                ))
 
     def action_post_charges(self):
         """The Post button of the Charges tab: post the visit's draft charges."""

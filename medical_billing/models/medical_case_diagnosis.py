@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 POINTER_LETTERS = "ABCDEFGHIJKL"
 
@@ -29,3 +30,23 @@ class MedicalCaseDiagnosis(models.Model):
             code = diagnosis.diagnosis_code_id
             diagnosis.display_name = f"{diagnosis.pointer}: {code.code} {code.name}" \
                 if diagnosis.pointer else f"{code.code} {code.name}"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_on_posted_charges(self):
+        """Posted charges point at their diagnoses; their claims would lose the pointer."""
+        # sudo: a charge the user cannot read keeps the diagnosis all the same.
+        charges = self.env["medical.charge"].sudo().search([
+            ("diagnosis_ids", "in", self.ids), ("state", "!=", "draft"),
+        ])
+        for diagnosis in self:
+            used_by = charges.filtered_domain([("diagnosis_ids", "in", diagnosis.ids)])
+            if used_by:
+                code = diagnosis.diagnosis_code_id
+                raise UserError(_(
+                    "Diagnosis %(code)s of case %(case)s is in the ICD mapping of charges "
+                    "already posted (%(charges)s): their claims point at it, so it stays on "
+                    "the case. Add the new diagnoses next to it, or open a new case for a new "
+                    "episode of care.",
+                    code=f"{code.code} {code.name}", case=diagnosis.case_id.name,
+                    charges=", ".join(used_by[:5].mapped("display_name")),
+                ))

@@ -97,6 +97,9 @@ class MedicalEobLine(models.Model):
     def _check_postable(self):
         currency = self.currency_id
         figures = self.charge_id._ledger_figures()  # one query for every line's charge
+        # The lines of one charge on one EOB settle the same amount owed: they are checked
+        # together, or each would pass against the whole of it and the charge be paid twice.
+        lines_by_charge = self.eob_id.line_ids.grouped(lambda line: (line.eob_id, line.charge_id))
         for line in self:
             charge = line.charge_id
             if not line.role:
@@ -112,9 +115,20 @@ class MedicalEobLine(models.Model):
                     "as positive numbers (post a correction as a separate EOB).",
                     charge=charge.display_name,
                 ))
+            charge_lines = lines_by_charge[line.eob_id, charge]
             due = figures[charge.id][line.role]["due"]
-            settled = line.paid + sum(line.adjustment_ids.mapped("amount"))
+            settled = sum(charge_lines.mapped("paid")) \
+                + sum(charge_lines.adjustment_ids.mapped("amount"))
             if currency.compare_amounts(settled, due) > 0:
+                if len(charge_lines) > 1:
+                    raise UserError(_(
+                        "%(count)s lines of this EOB are on %(charge)s: together they pay "
+                        "and adjust %(settled)s but %(payer)s only owes %(due)s. Keep one "
+                        "line per charge, or check the amounts against the EOB.",
+                        count=len(charge_lines), charge=charge.display_name,
+                        settled=currency.format(settled), payer=line.eob_id.payer_id.name,
+                        due=currency.format(due),
+                    ))
                 raise UserError(_(
                     "On %(charge)s the EOB pays and adjusts %(settled)s but %(payer)s only "
                     "owes %(due)s: check the amounts against the EOB.",

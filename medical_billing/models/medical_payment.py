@@ -410,6 +410,8 @@ class MedicalPayment(models.Model):
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         if from_patient == to_patient:
             raise UserError(_("Pick two different patients for a credit transfer."))
+        if not (from_patient.is_patient and to_patient.is_patient):
+            raise UserError(_("Credit can only be transferred between patients."))
         if not reason:
             raise UserError(_("Say why the credit moves: the reason stays in both ledgers."))
         (from_patient | to_patient)._medical_lock_for_payment()

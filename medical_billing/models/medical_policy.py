@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from .account_move_line import PAYER_ROLES
 
 # X12 individual relationship codes, so claims can use them as they are.
 SUBSCRIBER_RELATIONSHIPS = [
@@ -81,6 +83,42 @@ class MedicalPolicy(models.Model):
                     "The copay of policy %(policy)s cannot be negative.",
                     policy=policy.display_name,
                 ))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_billed(self):
+        """A policy that billed posted charges is kept: their claims (and any correction or
+        void of them) need its member ID and group."""
+        billed = self._billed_charges()
+        for policy in self:
+            charges = billed[policy]
+            if charges:
+                raise UserError(_(
+                    "Policy %(policy)s is on charges already posted (%(charges)s): their "
+                    "claims need its member ID, so it cannot be deleted. To end it, set its "
+                    "Effective To date (and archive it to hide it from lists).",
+                    policy=policy.display_name,
+                    charges=", ".join(charges[:5].mapped("display_name")),
+                ))
+
+    def _billed_charges(self):
+        """{policy: the posted (or reversed) charges of its patient, dated while it was in
+        force, that bill its payer}."""
+        # sudo: a charge the user cannot read keeps the policy all the same.
+        charges = self.env["medical.charge"].sudo().search([
+            ("patient_id", "in", self.patient_id.ids),
+            ("state", "!=", "draft"),
+            "|", "|", *[(f"{role}_payer_id", "in", self.payer_id.ids) for role in PAYER_ROLES],
+        ])
+        return {
+            policy: charges.filtered_domain([
+                ("patient_id", "=", policy.patient_id.id),
+                ("date_service", ">=", policy.date_start),
+                *([("date_service", "<=", policy.date_end)] if policy.date_end else []),
+                "|", "|",
+                *[(f"{role}_payer_id", "=", policy.payer_id.id) for role in PAYER_ROLES],
+            ])
+            for policy in self
+        }
 
     def _covers(self, date):
         self.ensure_one()

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 # (company field, account name, account type)
 BILLING_ACCOUNTS = [
@@ -83,14 +84,25 @@ class ResCompany(models.Model):
                 company.write(vals)
 
     def _medical_check_open_date(self, date, journal, has_tax=False):
-        """Refuse a billing entry dated in a locked period (Odoo would silently move it)."""
+        """Refuse a billing entry dated in a locked period (Odoo would silently move it),
+        and a money event (payment, EOB, adjustment, write-off, refund, transfer) dated
+        after today. Entries of the charges journal are dated by their date of service,
+        which medical.charge refuses in the future itself, with its own message."""
         self.ensure_one()
+        date = fields.Date.to_date(date)
         violations = self._get_violated_lock_dates(date, has_tax, journal)
         if violations:
             raise UserError(_(
                 "%(date)s is in a locked period (%(locks)s). Post it with a date after the "
                 "lock date, or ask your accountant to reopen the period. Nothing was posted.",
                 date=date, locks=self._format_lock_dates(violations),
+            ))
+        if journal != self.medical_charge_journal_id \
+                and date > fields.Date.context_today(self):
+            raise UserError(_(
+                "%(date)s is after today: money cannot be posted in the future. Use "
+                "today's date or an earlier one. Nothing was posted.",
+                date=format_date(self.env, date),
             ))
 
     @api.model

@@ -93,6 +93,36 @@ class ResPartner(models.Model):
                 )
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_medical_history(self):
+        """A patient or payer with billing history is kept for the ledger and the trail:
+        without this, the database refuses the deletion with a raw foreign key error."""
+        # sudo and archived records too: history the user cannot see keeps the contact all
+        # the same.
+        history = [
+            ("account.move.line", "partner_id", [("medical_party_role", "!=", False)]),
+            ("account.move.line", "medical_patient_id", []),
+            ("medical.charge", "patient_id", []),
+            ("medical.case", "patient_id", []),
+            ("medical.policy", "patient_id", []),
+            ("medical.policy", "payer_id", []),
+            ("medical.payment", "patient_id", []),
+            ("medical.eob", "payer_id", []),
+        ]
+        used = self.browse()
+        for model, field, domain in history:
+            groups = self.env[model].sudo().with_context(active_test=False)._read_group(
+                [(field, "in", self.ids), *domain], [field],
+            )
+            used |= self.browse(partner.id for [partner] in groups)
+        if used:
+            raise UserError(_(
+                "%(partners)s has billing history (cases, policies, charges, payments or "
+                "journal items), which the ledger and the claims keep. Archive the contact "
+                "instead: it leaves the lists and the pickers, and its history stays.",
+                partners=", ".join(used.mapped("display_name")),
+            ))
+
     @api.depends("medical_case_ids")
     def _compute_medical_case_count(self):
         counts = dict(self.env["medical.case"]._read_group(

@@ -16,3 +16,4 @@ from . import test_eob_form
 from . import test_undo
 from . import test_random_operations
 from . import test_frozen_records
+from . import test_hardening

@@ -6,6 +6,7 @@ from ..models.account_move_line import PARTY_ROLES
 
 class MedicalChargeBulkWriteOff(models.TransientModel):
     _name = "medical.charge.bulk.write.off"
+    _inherit = ["medical.confirm.once.mixin"]
     _description = "Bulk Write-off of Charges"
 
     charge_ids = fields.Many2many("medical.charge", required=True, readonly=True)
@@ -34,7 +35,7 @@ class MedicalChargeBulkWriteOff(models.TransientModel):
         return values
 
     def action_write_off(self):
-        self.ensure_one()
+        self._check_not_done()
         currency = self.currency_id
         if self.mode == "under" and currency.compare_amounts(self.threshold, 0) <= 0:
             raise UserError(_("Enter a threshold above zero, or write off full balances."))

@@ -6,6 +6,7 @@ from ..models.account_move_line import PARTY_ROLES
 
 class MedicalChargeResponsibility(models.TransientModel):
     _name = "medical.charge.responsibility"
+    _inherit = ["medical.confirm.once.mixin"]
     _description = "Change Charge Responsibility"
 
     charge_id = fields.Many2one("medical.charge", required=True, readonly=True)
@@ -43,7 +44,7 @@ class MedicalChargeResponsibility(models.TransientModel):
             )
 
     def action_apply(self):
-        self.ensure_one()
+        self._check_not_done()
         self.charge_id._change_responsibility(
             {role: self[f"{role}_amount"] for role, __ in PARTY_ROLES}
         )

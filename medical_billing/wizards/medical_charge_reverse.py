@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 
 class MedicalChargeReverse(models.TransientModel):
     _name = "medical.charge.reverse"
+    _inherit = ["medical.confirm.once.mixin"]
     _description = "Reverse Charges"
 
     charge_ids = fields.Many2many("medical.charge", required=True, readonly=True)
@@ -24,6 +25,6 @@ class MedicalChargeReverse(models.TransientModel):
         return values
 
     def action_reverse(self):
-        self.ensure_one()
+        self._check_not_done()
         self.charge_ids.with_context(medical_date=self.date)._reverse(self.reason)
         return {"type": "ir.actions.act_window_close"}

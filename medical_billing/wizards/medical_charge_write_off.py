@@ -6,6 +6,7 @@ from ..models.account_move_line import PARTY_ROLES
 
 class MedicalChargeWriteOff(models.TransientModel):
     _name = "medical.charge.write.off"
+    _inherit = ["medical.confirm.once.mixin"]
     _description = "Write Off a Charge"
 
     charge_id = fields.Many2one("medical.charge", required=True, readonly=True)
@@ -37,7 +38,7 @@ class MedicalChargeWriteOff(models.TransientModel):
             wizard.amount = wizard.amount_due
 
     def action_write_off(self):
-        self.ensure_one()
+        self._check_not_done()
         self.charge_id.with_context(medical_date=self.date)._write_off(
             self.party, self.amount, self.reason_id,
         )

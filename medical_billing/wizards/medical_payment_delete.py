@@ -7,6 +7,7 @@ class MedicalPaymentDelete(models.TransientModel):
     reversing their entries; the reason stays in their trail."""
 
     _name = "medical.payment.delete"
+    _inherit = ["medical.confirm.once.mixin"]
     _description = "Delete Payments"
 
     payment_ids = fields.Many2many("medical.payment", readonly=True)
@@ -28,7 +29,7 @@ class MedicalPaymentDelete(models.TransientModel):
         return values
 
     def action_delete(self):
-        self.ensure_one()
+        self._check_not_done()
         for records in (self.payment_ids, self.eob_ids):
             if records:
                 records._delete(self.reason)

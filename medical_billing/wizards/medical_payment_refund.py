@@ -6,6 +6,7 @@ from ..models.medical_payment import PAYMENT_METHODS
 
 class MedicalPaymentRefund(models.TransientModel):
     _name = "medical.payment.refund"
+    _inherit = ["medical.confirm.once.mixin"]
     _description = "Refund a Patient Payment"
 
     payment_id = fields.Many2one("medical.payment", required=True, readonly=True)
@@ -33,7 +34,7 @@ class MedicalPaymentRefund(models.TransientModel):
         return values
 
     def action_refund(self):
-        self.ensure_one()
+        self._check_not_done()
         refund = self.payment_id._refund(
             self.amount, self.reason, date=self.date, method=self.method,
             reopen_charges=self.reopen_charges,

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 PARTY_KINDS = [("patient", "Patient"), ("payer", "Payer")]
@@ -53,11 +54,31 @@ class MedicalTieOut(models.TransientModel):
                 "Tie-out on %(date)s", date=format_date(self.env, tie_out.date),
             )
 
+    @api.constrains("company_id")
+    def _check_company_id(self):
+        self._check_company_allowed()
+
+    def _check_company_allowed(self):
+        """The company must be one the user works in: the view's domain limits the picker
+        only, and the figures are read for whatever company is given (RPC)."""
+        # The user's own environment: computes run as superuser, which has every company.
+        allowed = self.env(su=False).companies
+        for tie_out in self:
+            if tie_out.company_id and tie_out.company_id not in allowed:
+                # The company is not named: the user may not even read it.
+                raise UserError(_(
+                    "The tie-out only shows a company you work in (%(companies)s): pick one "
+                    "of these. If the company is one of yours, select it in the company "
+                    "switcher first.",
+                    companies=", ".join(allowed.mapped("name")),
+                ))
+
     @api.depends("company_id", "date")
     def _compute_line_ids(self):
         for tie_out in self:
             lines = [Command.clear()]
             if tie_out.company_id and tie_out.date:
+                tie_out._check_company_allowed()
                 lines += [Command.create(vals) for vals in tie_out._prepare_line_vals()]
             tie_out.line_ids = lines
 
@@ -95,7 +116,8 @@ class MedicalTieOut(models.TransientModel):
         """{(party kind, partner id): [billing open, ledger balance]} on the date."""
         self.ensure_one()
         company = self.company_id
-        Line = self.env["account.move.line"]
+        # Under the user's record rules: the lines are a stored compute, run as superuser.
+        Line = self.env["account.move.line"].sudo(False)
         dated = [
             ("company_id", "=", company.id),
             ("parent_state", "=", "posted"),
@@ -140,6 +162,7 @@ class MedicalTieOut(models.TransientModel):
     def action_refresh(self):
         """Read the ledger again (entries may have been posted since the screen opened)."""
         self.ensure_one()
+        self._check_company_allowed()
         self.line_ids = [Command.clear(), *[
             Command.create(vals) for vals in self._prepare_line_vals()
         ]]
@@ -173,6 +196,7 @@ class MedicalTieOutLine(models.TransientModel):
         """The journal items behind the line: billing items and the receivable account's."""
         self.ensure_one()
         tie_out = self.tie_out_id
+        tie_out._check_company_allowed()
         role_domain = [("medical_party_role", "=", "patient")] \
             if self.party_kind == "patient" \
             else [("medical_party_role", "in", ("primary", "secondary", "tertiary"))]

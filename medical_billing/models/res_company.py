@@ -83,6 +83,12 @@ class ResCompany(models.Model):
             if vals:
                 company.write(vals)
 
+    def _medical_journals(self):
+        """The billing journals of these companies."""
+        return self.env["account.journal"].union(*(
+            company[field_name] for company in self for field_name, *__ in BILLING_JOURNALS
+        ))
+
     def _medical_check_open_date(self, date, journal, has_tax=False):
         """Refuse a billing entry dated in a locked period (Odoo would silently move it),
         and a money event (payment, EOB, adjustment, write-off, refund, transfer) dated

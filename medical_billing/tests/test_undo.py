@@ -163,3 +163,26 @@ class TestUndo(MedicalBillingCommon):
         self.patient.invalidate_recordset()
         self.assertAlmostEqual(self.patient.medical_credit, 10.0)
         self.assertTieOut()
+
+    def test_tie_out_lists_charges_that_break_a_rule_even_when_totals_tie(self):
+        charge = self._charge_of(100.0, patient_share=100.0)
+        tie_out = self.env["medical.tie.out"].create({"date": "2026-03-10"})
+        self.assertFalse(tie_out.charge_problems)
+        self.assertEqual(tie_out.unposted_entry_count, 0)
+        # Money taken off a charge's patient share by hand, as no billing operation does:
+        # the patient now owes a negative amount, and the totals still tie out.
+        charge._post_adjustment([
+            charge._prepare_receivable_line_vals("patient", -130.0, "payment", "Stray"),
+            {"name": "Stray", "account_id": self.accounts["write_off"].id,
+             "balance": 130.0},
+        ], "Stray")
+        draft = self.env["account.move"].create({
+            "journal_id": self.company.medical_adjustment_journal_id.id, "date": "2026-03-10",
+        })
+        tie_out = self.env["medical.tie.out"].create({"date": "2026-03-10"})
+        self.assertTrue(tie_out.is_balanced)
+        self.assertIn("Patient owes", tie_out.charge_problems)
+        self.assertIn(charge.display_name, tie_out.charge_problems)
+        self.assertEqual(tie_out.unposted_entry_count, 1)
+        self.assertEqual(self.env["account.move"].search(
+            tie_out.action_open_unposted_entries()["domain"]), draft)

@@ -47,6 +47,48 @@ class MedicalTieOut(models.TransientModel):
         help="No party shows a difference between billing and the ledger.",
     )
 
+    # Checks the totals cannot show: each can be wrong while everything ties out.
+    charge_problems = fields.Text(
+        compute="_compute_checks",
+        help="Charges whose journal items break a billing rule: a party owing a negative "
+        "amount, shares that don't add up to the charge total, a reversed charge left open.",
+    )
+    unposted_entry_count = fields.Integer(
+        string="Unposted Billing Entries", compute="_compute_checks",
+        help="Entries of the billing journals that are not posted: billing posts every "
+        "entry it makes, so one in draft or cancelled was changed outside billing.",
+    )
+
+    @api.depends("company_id", "date")
+    def _compute_checks(self):
+        for tie_out in self:
+            company = tie_out.company_id
+            if not company:
+                tie_out.charge_problems = False
+                tie_out.unposted_entry_count = 0
+                continue
+            problems = self.env["medical.charge"]._medical_integrity_problems(company)
+            tie_out.charge_problems = "\n".join(
+                f"{charge.patient_id.name}, {charge.display_name}: {problem}"
+                for charge, problem in problems
+            ) or False
+            tie_out.unposted_entry_count = self.env["account.move"].search_count(
+                tie_out._unposted_entries_domain())
+
+    def _unposted_entries_domain(self):
+        return [("journal_id", "in", self.company_id._medical_journals().ids),
+                ("state", "!=", "posted")]
+
+    def action_open_unposted_entries(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Unposted billing entries"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": self._unposted_entries_domain(),
+        }
+
     @api.depends("date")
     def _compute_display_name(self):
         for tie_out in self:

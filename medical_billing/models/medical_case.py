@@ -59,6 +59,20 @@ class MedicalCase(models.Model):
     )
     note = fields.Html()
 
+    def write(self, vals):
+        if "patient_id" in vals:
+            billed = self.filtered(lambda case: case.patient_id.id != vals["patient_id"] and any(
+                charge.state != "draft" for charge in case.charge_ids))
+            if billed:
+                raise UserError(_(
+                    "%(cases)s has posted charges of %(patient)s, whose journal items and "
+                    "ledger stay with them: the case's patient cannot change. Open a new case "
+                    "for the other patient (and reverse the charges posted here by mistake).",
+                    cases=", ".join(billed.mapped("name")),
+                    patient=", ".join(billed.patient_id.mapped("name")),
+                ))
+        return super().write(vals)
+
     @api.depends("patient_id")
     def _compute_fee_schedule_id(self):
         for case in self:

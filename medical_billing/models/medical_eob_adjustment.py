@@ -5,6 +5,8 @@ from .account_move_line import ADJUSTMENT_GROUPS
 
 class MedicalEobAdjustment(models.Model):
     _name = "medical.eob.adjustment"
+    _inherit = ["medical.posted.guard.mixin"]
+    _medical_protected_fields = frozenset()
     _description = "EOB Adjustment"
     _order = "line_id, id"
 
@@ -17,3 +19,10 @@ class MedicalEobAdjustment(models.Model):
         string="Reason", required=True, help="Claim adjustment reason code, e.g. 45, 1, 2, 3.",
     )
     amount = fields.Monetary(required=True)
+
+    def _medical_is_frozen(self):
+        self.ensure_one()
+        return self.line_id.eob_id.state != "draft"
+
+    def _medical_frozen_hint(self):
+        return self.line_id.eob_id[:1]._medical_frozen_hint()

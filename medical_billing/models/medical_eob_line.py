@@ -6,6 +6,8 @@ from .account_move_line import PARTY_ROLES, PAYER_ROLES
 
 class MedicalEobLine(models.Model):
     _name = "medical.eob.line"
+    _inherit = ["medical.posted.guard.mixin"]
+    _medical_protected_fields = frozenset()
     _description = "EOB Charge Line"
     _order = "eob_id, id"
     _check_company_auto = True
@@ -180,3 +182,9 @@ class MedicalEobLine(models.Model):
                 ]
         return vals_list
 
+    def _medical_is_frozen(self):
+        self.ensure_one()
+        return self.eob_id.state != "draft"
+
+    def _medical_frozen_hint(self):
+        return self.eob_id[:1]._medical_frozen_hint()

@@ -69,7 +69,14 @@ class MedicalPostedGuardMixin(models.AbstractModel):
     def create(self, vals_list):
         for vals in vals_list:
             self._medical_refuse_protected(vals)
-        return super().create(vals_list)
+        records = super().create(vals_list)
+        if not in_billing_operation(self.env) and any(
+                record._medical_is_frozen() for record in records):
+            raise UserError(_(
+                "Nothing can be added to a posted %(model)s. %(hint)s",
+                model=self._description, hint=records[:1]._medical_frozen_hint(),
+            ))
+        return records
 
     def write(self, vals):
         self._medical_refuse_protected(vals)

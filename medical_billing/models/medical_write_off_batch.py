@@ -1,7 +1,8 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .account_move_line import PARTY_ROLES
+from .medical_posted_guard import billing_operation_method, in_billing_operation
 
 
 class MedicalWriteOffBatch(models.Model):
@@ -9,9 +10,10 @@ class MedicalWriteOffBatch(models.Model):
 
     _name = "medical.write.off.batch"
     _description = "Bulk Write-off"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "medical.posted.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _medical_protected_fields = frozenset({"state", "name", "move_id", "delete_reason"})
 
     name = fields.Char(readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
@@ -39,6 +41,22 @@ class MedicalWriteOffBatch(models.Model):
             batch.amount_total = sum(batch.move_id.line_ids.filtered(
                 lambda line: line.medical_party_role).mapped("credit"))
 
+    def _medical_is_frozen(self):
+        return True  # a batch is posted as it is made
+
+    def _medical_frozen_hint(self):
+        return _("Delete the bulk write-off (which reverses its entry) and make a new one.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_billing_operation(self.env):
+            raise UserError(_(
+                "A bulk write-off is made with the Bulk Write-off action of the Charges list, "
+                "which posts it: it is not created directly."
+            ))
+        return super().create(vals_list)
+
+    @billing_operation_method
     def _write_off(self):
         """Post the batch's entry: each selected party's whole open balance on each charge
         (or only the balances under the threshold)."""
@@ -70,6 +88,7 @@ class MedicalWriteOffBatch(models.Model):
         charges.patient_id._medical_invalidate_balances()
         return move
 
+    @billing_operation_method
     def _delete(self, reason):
         if not reason:
             raise UserError(_("Say why the write-off is deleted: the reason stays in its "

@@ -101,3 +101,67 @@ class TestFrozenRecords(MedicalBillingCommon):
             eob.with_user(self.biller).write({"state": "draft"})
         self.assertEqual(self._items(), items)
         self.assertEqual(len(eob.line_ids), 1)
+
+    def test_posted_eob_lines_and_adjustments_are_frozen(self):
+        charge = self._post_charge()
+        eob = self.env["medical.eob"].create({
+            "payer_id": self.payer_primary.id, "reference": "CHK-2", "date": "2026-03-09",
+            "amount_total": 20.0,
+            "line_ids": [Command.create({
+                "charge_id": charge.id, "paid": 20.0,
+                "adjustment_ids": [Command.create({"group_code": "CO", "reason_code": "45",
+                                                   "amount": 9.0})],
+            })],
+        })
+        eob.action_post()
+        items = self._items()
+        line, adjustment = eob.line_ids, eob.line_ids.adjustment_ids
+        refusals = [
+            lambda: line.with_user(self.biller).write({"paid": 49.0}),
+            lambda: line.with_user(self.biller).unlink(),
+            lambda: adjustment.with_user(self.biller).write({"amount": 29.0}),
+            lambda: adjustment.with_user(self.biller).unlink(),
+            lambda: self.env["medical.eob.adjustment"].with_user(self.biller).create({
+                "line_id": line.id, "group_code": "CO", "reason_code": "45", "amount": 1.0}),
+        ]
+        for refused in refusals:
+            with self.assertRaises(UserError):
+                refused()
+        self.assertRecordValues(line, [{"paid": 20.0}])
+        self.assertRecordValues(adjustment, [{"amount": 9.0}])
+        self.assertEqual(self._items(), items)
+
+    def test_bulk_write_off_is_made_by_its_action_only(self):
+        charge = self._post_charge()
+        with self.assertRaisesRegex(UserError, "not created directly"):
+            self.env["medical.write.off.batch"].with_user(self.biller).create({
+                "reason_id": self.reason_contractual.id, "party": "patient",
+                "charge_ids": [Command.set(charge.ids)],
+            })
+        wizard = self.env["medical.charge.bulk.write.off"].with_user(self.biller).with_context(
+            active_model="medical.charge", active_ids=charge.ids,
+        ).create({"reason_id": self.reason_contractual.id, "party": "patient", "mode": "full"})
+        wizard.action_write_off()
+        batch = self.env["medical.write.off.batch"].search([])
+        self.assertRecordValues(batch, [{"state": "posted", "amount_total": 30.0}])
+        with self.assertRaisesRegex(UserError, "never directly"):
+            batch.with_user(self.biller).write({"state": "deleted"})
+        with self.assertRaisesRegex(UserError, "kept as posted"):
+            batch.with_user(self.biller).write({"threshold": 5.0})
+
+    def test_case_patient_cannot_change_once_charges_are_posted(self):
+        other = self.env["res.partner"].create({"name": "Sam Alvarez", "is_patient": True})
+        case = self.env["medical.case"].create({
+            "name": "Sprain", "patient_id": self.patient.id, "date_start": "2026-01-01",
+        })
+        draft = self._create_charges({"product_id": self.code_adjustment.id}, case=case)
+        case.patient_id = other  # nothing posted yet: a typo is fixed
+        self.assertEqual(draft.patient_id, other)
+        draft.action_post()
+        items = self._items()
+        with self.assertRaisesRegex(UserError, "cannot change"):
+            case.with_user(self.front_desk).write({"patient_id": self.patient.id})
+        self.assertEqual(draft.patient_id, other)
+        self.assertEqual(set(draft.ledger_line_ids.filtered("medical_party_role")
+                             .mapped("partner_id.id")), {other.id})
+        self.assertEqual(self._items(), items)

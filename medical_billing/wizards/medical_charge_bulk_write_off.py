@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.account_move_line import PARTY_ROLES
+from ..models.medical_posted_guard import billing_operation_method
 
 
 class MedicalChargeBulkWriteOff(models.TransientModel):
@@ -34,6 +35,7 @@ class MedicalChargeBulkWriteOff(models.TransientModel):
         values.update(charge_ids=[(6, 0, charges.ids)], company_id=charges.company_id.id)
         return values
 
+    @billing_operation_method
     def action_write_off(self):
         self._check_not_done()
         currency = self.currency_id

@@ -675,8 +675,11 @@ class MedicalCharge(models.Model):
             line_vals += charge._prepare_charge_line_vals(shares)
         return self.env["account.move"]._medical_entry_vals(
             company.medical_charge_journal_id, self[0].date_service,
-            _("%(patient)s, %(case)s, DOS %(date)s",
-              patient=case.patient_id.name, case=case.name, date=self[0].date_service),
+            # Codes, dates and the account number only: no case title (it may name a
+            # diagnosis), since every invoicing user reads the journal.
+            _("Charges of account %(account)s, DOS %(date)s",
+              account=case.patient_id.sudo().patient_account_number or case.patient_id.id,
+              date=self[0].date_service),
             line_vals,
         )
 

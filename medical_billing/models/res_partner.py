@@ -18,41 +18,69 @@ CLAIM_FILING_INDICATORS = [
 ]
 
 
+# Who reads patient data (protected health information): billing roles and accountants.
+PATIENT_DATA_GROUPS = "medical_billing.group_medical_billing_user,account.group_account_readonly"
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     is_patient = fields.Boolean(string="Patient")
-    patient_account_number = fields.Char(copy=False, index="btree_not_null", readonly=True)
-    birthdate = fields.Date(string="Date of Birth")
-    sex = fields.Selection([("female", "Female"), ("male", "Male"), ("unknown", "Unknown")])
+    patient_account_number = fields.Char(
+        copy=False, index="btree_not_null", readonly=True, groups=PATIENT_DATA_GROUPS,
+    )
+    birthdate = fields.Date(string="Date of Birth", groups=PATIENT_DATA_GROUPS)
+    sex = fields.Selection(
+        [("female", "Female"), ("male", "Male"), ("unknown", "Unknown")],
+        groups=PATIENT_DATA_GROUPS,
+    )
     medical_fee_schedule_id = fields.Many2one(
         "medical.fee.schedule", string="Fee Schedule", check_company=True,
         help="Prices the charges of this patient's cases that name no fee schedule of their own.",
+        groups=PATIENT_DATA_GROUPS,
     )
     guarantor_id = fields.Many2one(
         "res.partner", help="Who answers for the patient's bills when it is not the patient.",
+        groups=PATIENT_DATA_GROUPS,
     )
-    medical_case_ids = fields.One2many("medical.case", "patient_id", string="Cases")
-    medical_charge_ids = fields.One2many("medical.charge", "patient_id", string="Charges")
-    medical_policy_ids = fields.One2many("medical.policy", "patient_id", string="Policies")
-    medical_case_count = fields.Integer(compute="_compute_medical_case_count")
-    medical_draft_charge_count = fields.Integer(compute="_compute_medical_draft_charge_count")
+    medical_case_ids = fields.One2many(
+        "medical.case", "patient_id", string="Cases", groups=PATIENT_DATA_GROUPS,
+    )
+    medical_charge_ids = fields.One2many(
+        "medical.charge", "patient_id", string="Charges", groups=PATIENT_DATA_GROUPS,
+    )
+    medical_policy_ids = fields.One2many(
+        "medical.policy", "patient_id", string="Policies", groups=PATIENT_DATA_GROUPS,
+    )
+    medical_case_count = fields.Integer(
+        compute="_compute_medical_case_count", groups=PATIENT_DATA_GROUPS,
+    )
+    medical_draft_charge_count = fields.Integer(
+        compute="_compute_medical_draft_charge_count", groups=PATIENT_DATA_GROUPS,
+    )
     medical_balance = fields.Monetary(
         string="Patient Balance", compute="_compute_medical_balance",
         currency_field="currency_id",
         help="What the patient still owes on posted charges, from the journal items.",
+        groups=PATIENT_DATA_GROUPS,
     )
 
-    medical_payment_ids = fields.One2many("medical.payment", "patient_id", string="Payments")
-    medical_ledger_ids = fields.One2many("medical.ledger.report", "patient_id", string="Ledger")
+    medical_payment_ids = fields.One2many(
+        "medical.payment", "patient_id", string="Payments", groups=PATIENT_DATA_GROUPS,
+    )
+    medical_ledger_ids = fields.One2many(
+        "medical.ledger.report", "patient_id", string="Ledger", groups=PATIENT_DATA_GROUPS,
+    )
     medical_eob_ids = fields.Many2many(
         "medical.eob", compute="_compute_medical_eob_ids", string="EOBs",
         help="Posted EOBs that pay or adjust this patient's charges.",
+        groups=PATIENT_DATA_GROUPS,
     )
     medical_credit = fields.Monetary(
         string="Unapplied Credit", compute="_compute_medical_credit",
         currency_field="currency_id",
         help="Money received from the patient and not yet applied to a charge.",
+        groups=PATIENT_DATA_GROUPS,
     )
 
     is_payer = fields.Boolean(string="Insurance Payer")

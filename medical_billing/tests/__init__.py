@@ -17,3 +17,4 @@ from . import test_undo
 from . import test_random_operations
 from . import test_frozen_records
 from . import test_hardening
+from . import test_patient_data

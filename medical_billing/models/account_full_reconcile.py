@@ -1,9 +1,10 @@
-from odoo import Command, api, models
+from odoo import Command, _, api, models
 from odoo.addons.account.models.account_full_reconcile import (
     AccountFullReconcile as OdooFullReconcile,
 )
 
 from .account_partial_reconcile import PENDING_MATCHING_KEY, write_at_flush
+from .medical_posted_guard import in_billing_operation
 
 
 class AccountFullReconcile(models.Model):
@@ -37,6 +38,16 @@ class AccountFullReconcile(models.Model):
         self.env.cache.invalidate([(fulls._fields[name], fulls.ids)
                                    for name in ("reconciled_line_ids", "partial_reconcile_ids")])
         return fulls
+
+    def unlink(self):
+        # A full reconcile goes with its partials (account.partial.reconcile.unlink, which
+        # checks them); alone, it would leave billing receivables half reconciled.
+        if not in_billing_operation(self.env):
+            items = self.sudo().reconciled_line_ids
+            if items.filtered("medical_party_role"):
+                items.move_id.with_env(self.env)._medical_raise_protected(
+                    _("Unreconciling billing receivables"))
+        return super().unlink()
 
 
 def _linked_ids(commands):

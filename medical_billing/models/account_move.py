@@ -1,11 +1,37 @@
 from odoo import _, api, fields, models
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tools.sql import create_index
+
+from .account_move_line import BILLING_TAGS, value_changes
+from .medical_posted_guard import billing_operation_method, in_billing_operation
 
 # Serves the lookup that numbers every entry (see AccountMove.init).
 JOURNAL_DATE_INDEX = "account_move_medical_journal_date_idx"
+# What of a posted billing entry only billing code changes. Its number, reference and
+# notes stay free, and so does what Odoo itself writes on it while reconciling.
+PROTECTED_ENTRY_FIELDS = frozenset({
+    "state", "journal_id", "company_id", "date", "partner_id", "currency_id", "move_type",
+    "reversed_entry_id", "medical_credit_application",
+})
 
 
 class AccountMove(models.Model):
+    """Billing entries are changed only by billing code.
+
+    A billing entry is an entry with an item that carries a billing tag (BILLING_TAGS: a
+    charge, a responsible party, an entry kind...): billing code makes them, in the billing
+    journals, and they stay billing entries if the company's billing journals are changed
+    later. Outside a billing operation (a method run in
+    medical_posted_guard.billing_operation, a flag on the transaction's cursor that no
+    client can send) they are not reset to draft, cancelled, deleted, duplicated, reversed
+    from Accounting, or written on once posted; their items are not rewritten
+    (account.move.line.write), and their receivable items are neither reconciled nor
+    unreconciled by hand (account.move.line._reconcile_plan, account.partial.reconcile,
+    account.full.reconcile). The refusal names the billing action to use instead. Their
+    bank and cash items stay free for the accountant's bank reconciliation."""
+
     _name = "account.move"
     _inherit = ["account.move", "medical.complete.values.mixin"]
 
@@ -144,6 +170,7 @@ class AccountMove(models.Model):
         return self._medical_create_entries(
             [self._medical_entry_vals(journal, date, ref, line_vals, **move_vals)])
 
+    @billing_operation_method
     def _medical_reverse(self, reason):
         """Undo billing entries: unreconcile them and post reversals reconciled with them,
         on each entry's own date, or today when that date is locked.
@@ -198,3 +225,143 @@ class AccountMove(models.Model):
                 }
                 for item in charge_items
             ], label)
+
+    # ------------------------------------------------------------------
+    # Protection of billing entries
+    # ------------------------------------------------------------------
+
+    def _medical_billing_entries(self):
+        """The billing entries among these: those with an item that carries a billing tag."""
+        billing_ids = {
+            line.move_id.id for line in self.sudo().line_ids
+            if any(line[name] for name in BILLING_TAGS)
+        }
+        return self.filtered(lambda move: move.id in billing_ids)
+
+    def _medical_check_not_billing(self, action):
+        """Refuse ``action`` on these entries when some are billing entries, outside a
+        billing operation."""
+        if in_billing_operation(self.env):
+            return
+        entries = self._medical_billing_entries()
+        if entries:
+            entries._medical_raise_protected(action)
+
+    def _medical_raise_protected(self, action, instead=None):
+        """Refuse ``action`` on these billing entries, naming what to do instead: by
+        default, the billing action that undoes them."""
+        names = self.sudo().mapped("display_name")
+        raise UserError(_(
+            "%(action)s is not possible on %(entries)s: billing entries are changed only "
+            "from Medical Billing, which keeps the charges, payments and balances in step "
+            "with them. %(instead)s Nothing was changed.",
+            action=action,
+            entries=", ".join(names[:5]) + (", ..." if len(names) > 5 else ""),
+            instead=instead or self._medical_undo_hint(),
+        ))
+
+    def _medical_undo_hint(self):
+        """What to do in Medical Billing instead of changing these billing entries by hand:
+        the action that undoes the money event of each (the entries of money first)."""
+        moves = self.sudo()
+        env = moves.env
+        ids = moves.ids
+        hints = []
+        eobs = env["medical.eob"].search([("move_id", "in", ids)])
+        if eobs:
+            hints.append(_(
+                "Delete the EOB (%(eobs)s) from Medical Billing > Billing > EOBs: it reverses "
+                "the entry and re-opens what the EOB paid.",
+                eobs=", ".join(eobs.mapped("display_name")),
+            ))
+        payments = env["medical.payment"].search(
+            ["|", ("move_id", "in", ids), ("related_move_ids", "in", ids)])
+        if payments:
+            hints.append(_(
+                "Delete the payment (%(payments)s) from the patient's Payments tab: it "
+                "reverses the entry and re-opens the charges it paid.",
+                payments=", ".join(payments.mapped("display_name")),
+            ))
+        elif moves.filtered("medical_credit_application"):
+            hints.append(_(
+                "The entry applies a patient's credit: delete the payment that made the "
+                "credit from the patient's Payments tab, which undoes its applications too."
+            ))
+        batches = env["medical.write.off.batch"].search([("move_id", "in", ids)])
+        if batches:
+            hints.append(_(
+                "Delete the bulk write-off (%(batches)s) from Medical Billing > Billing > "
+                "Bulk Write-offs.",
+                batches=", ".join(batches.mapped("display_name")),
+            ))
+        charges = env["medical.charge"].search([("move_id", "in", ids)])
+        if charges:
+            hints.append(_(
+                "Reverse the charge (%(charges)s) from Medical Billing > Billing > Charges: "
+                "a corrected charge is then posted anew.",
+                charges=", ".join(charges.mapped("display_name")),
+            ))
+        if not hints:
+            hints.append(_(
+                "Correct it from Medical Billing instead: change the responsibility or write "
+                "off from the charge, or reverse the charge from Medical Billing > Billing > "
+                "Charges. A deletion's reversal stays as the trail."
+            ))
+        return " ".join(hints)
+
+    def button_draft(self):
+        self._medical_check_not_billing(_("Resetting to draft"))
+        return super().button_draft()
+
+    def button_cancel(self):
+        self._medical_check_not_billing(_("Cancelling"))
+        return super().button_cancel()
+
+    def action_reverse(self):
+        self._medical_check_not_billing(_("Reversing from Accounting"))
+        return super().action_reverse()
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        # Odoo's Reverse wizard (account.move.reversal) and any other reversal: billing
+        # entries are reversed by _medical_reverse, inside a billing operation.
+        self._medical_check_not_billing(_("Reversing from Accounting"))
+        return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+
+    def copy(self, default=None):
+        # A duplicate would post the charges, payments or adjustments a second time.
+        self._medical_check_not_billing(_("Duplicating"))
+        return super().copy(default=default)
+
+    def unlink(self):
+        # Before Odoo's own checks, which delete the items first: the user sees what to do.
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self._medical_check_not_billing(_("Deleting"))
+        return super().unlink()
+
+    def write(self, vals):
+        if not in_billing_operation(self.env):
+            self._medical_check_entry_write(vals)
+        return super().write(vals)
+
+    def _medical_check_entry_write(self, vals):
+        """Refuse changing what a posted billing entry books: its own fields, and its items
+        (updates of items are checked as the items' own writes)."""
+        changed = set(vals) & PROTECTED_ENTRY_FIELDS
+        commands = [command for name in ("line_ids", "invoice_line_ids")
+                    for command in vals.get(name) or ()]
+        for command in commands:
+            if command[0] == Command.UPDATE:
+                self.env["account.move.line"].browse(command[1]) \
+                    ._medical_check_item_write(command[2])
+        items_changed = any(command[0] != Command.UPDATE for command in commands)
+        if not changed and not items_changed:
+            return
+        entries = self.filtered(lambda move: move.state != "draft")._medical_billing_entries()
+        entries = entries.filtered(lambda move: items_changed or any(
+            value_changes(move, vals, name) for name in changed))
+        if entries:
+            fields_changed = sorted(changed | ({"line_ids"} if items_changed else set()))
+            entries._medical_raise_protected(_(
+                "Changing %(fields)s",
+                fields=", ".join(self._fields[name].string for name in fields_changed),
+            ))

@@ -1,6 +1,8 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from .account_partial_reconcile import PENDING_MATCHING_KEY, write_at_flush
+from .medical_posted_guard import billing_operation_method, in_billing_operation
 
 PARTY_ROLES = [
     ("patient", "Patient"),
@@ -20,6 +22,23 @@ ENTRY_KINDS = [
     ("payment", "Payment"),
 ]
 RESPONSIBILITY_KINDS = ("charge", "responsibility")
+# The billing tags of a journal item: billing code sets them, and an entry with a tagged
+# item is a billing entry (see account.move).
+BILLING_TAGS = (
+    "medical_charge_id", "medical_party_role", "medical_entry_kind", "medical_eob_line_id",
+    "medical_write_off_reason_id", "medical_adjustment_group", "medical_adjustment_reason",
+)
+# What of a posted billing item only billing code changes: what it books and whose it is
+# (the tags, and the ledger keys computed from them). Its label, due date and analytics
+# stay free, and so does what Odoo writes on it when reconciling (residuals, reconciled,
+# matching number, full reconcile).
+TAGGING_FIELDS = frozenset({*BILLING_TAGS, "medical_patient_id", "medical_case_id"})
+PROTECTED_ITEM_FIELDS = frozenset({
+    *TAGGING_FIELDS,
+    "debit", "credit", "balance", "amount_currency", "currency_id", "account_id",
+    "partner_id", "date", "move_id", "company_id", "journal_id", "display_type", "tax_ids",
+    "tax_line_id", "tax_repartition_line_id", "tax_base_amount",
+})
 # Claim adjustment group codes (X12): patient responsibility moves to the next party; the
 # others are written off.
 ADJUSTMENT_GROUPS = [
@@ -29,6 +48,16 @@ ADJUSTMENT_GROUPS = [
     ("PI", "PI - Payer initiated reduction"),
     ("CR", "CR - Correction and reversal"),
 ]
+
+
+def value_changes(record, vals, name):
+    """Whether writing ``vals`` changes field ``name`` of ``record`` (values as a write
+    gets them: ids, strings for dates)."""
+    field = record._fields[name]
+    if field.type in ("many2one", "one2many", "many2many", "monetary", "float"):
+        return record.env["account.move"]._field_will_change(record, vals, name)
+    return field.convert_to_cache(record[name], record) \
+        != field.convert_to_cache(vals[name], record)
 
 
 class AccountMoveLine(models.Model):
@@ -87,11 +116,13 @@ class AccountMoveLine(models.Model):
             )
             line.medical_case_id = line.medical_charge_id.case_id
 
+    @billing_operation_method
     def _medical_reconcile(self):
         """Reconcile these billing receivable items with the open items they settle: those
         of the same charge, party and account; an item that names no charge settles the
         party's unapplied credits (or open debits) on that account. One batched
-        reconciliation for all of them.
+        reconciliation for all of them, as a billing operation (by hand, billing receivables
+        are not reconciled: see _reconcile_plan).
 
         Each row version of a journal item goes into every index of the table, so each item
         is written once, at the end: the items just posted, their residuals, and the full
@@ -175,3 +206,87 @@ class AccountMoveLine(models.Model):
             [*domain, ("parent_state", "=", "posted"), ("medical_party_role", "!=", False)],
             [groupby], ["amount_residual:sum"],
         ))
+
+    # ------------------------------------------------------------------
+    # Protection of billing items (see account.move)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _reconcile_plan(self, reconciliation_plan):
+        """Every reconciliation (reconcile(), Odoo's reconcile wizard and widgets, the bank
+        reconciliation): billing receivables (items with a responsible party) are matched
+        only by billing code. Their other items, the bank and cash side of billing
+        payments, stay free for the bank reconciliation."""
+        if not in_billing_operation(self.env):
+            items = _plan_items(self.browse(), reconciliation_plan)
+            receivables = items.filtered("medical_party_role")
+            if receivables:
+                receivables.move_id._medical_raise_protected(
+                    _("Reconciling billing receivables by hand"),
+                    instead=_(
+                        "Post what settles them in Medical Billing instead (a patient payment, "
+                        "an EOB, a write-off, a responsibility change or a credit transfer): it "
+                        "matches them with what they settle itself, oldest charge first. The "
+                        "bank and cash items of billing payments can still be reconciled with "
+                        "bank statements."
+                    ),
+                )
+        return super()._reconcile_plan(reconciliation_plan)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_billing_operation(self.env):
+            moves = self.env["account.move"].browse(
+                {vals["move_id"] for vals in vals_list if vals.get("move_id")})
+            moves.filtered(lambda move: move.state != "draft")._medical_check_not_billing(
+                _("Adding journal items"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not in_billing_operation(self.env):
+            self._medical_check_item_write(vals)
+        return super().write(vals)
+
+    def _medical_check_item_write(self, vals):
+        """Refuse changing what a posted billing item books or whose it is, tagging a posted
+        item of another entry, and moving an item into a posted billing entry."""
+        protected = set(vals) & PROTECTED_ITEM_FIELDS
+        if not protected:
+            return
+        target = self.env["account.move"].browse(vals.get("move_id") or [])
+        if target.state not in (False, "draft") and self.move_id - target:
+            target._medical_check_not_billing(_("Moving journal items into an entry"))
+        posted = self.filtered(lambda line: line.parent_state != "draft")
+        if not posted:
+            return
+        billing = posted.move_id._medical_billing_entries()
+        # Tagging an item of another entry would make it count in billing.
+        lines = posted if protected & TAGGING_FIELDS \
+            else posted.filtered(lambda line: line.move_id in billing)
+        names = sorted(name for name in protected
+                       if any(value_changes(line, vals, name) for line in lines))
+        if not names:
+            return
+        moves = lines.filtered(
+            lambda line: any(value_changes(line, vals, name) for name in names)).move_id
+        action = _("Changing %(fields)s of journal items",
+                   fields=", ".join(self._fields[name].string for name in names))
+        if moves & billing:
+            (moves & billing)._medical_raise_protected(action)
+        moves._medical_raise_protected(action, instead=_(
+            "Billing tags are given by Medical Billing to the entries it posts: post the money "
+            "event there instead."))
+
+    def unlink(self):
+        # Before Odoo's own checks: the user sees what to do instead.
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self.move_id.filtered(lambda move: move.state != "draft") \
+                ._medical_check_not_billing(_("Deleting journal items"))
+        return super().unlink()
+
+
+def _plan_items(items, plan):
+    """The journal items of a reconciliation plan (recordsets and nested plans)."""
+    for step in plan:
+        items |= step if isinstance(step, models.BaseModel) else _plan_items(items, step)
+    return items

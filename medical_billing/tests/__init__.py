@@ -14,7 +14,8 @@ from . import test_front_desk_forms
 from . import test_payment_forms
 from . import test_eob_form
 from . import test_undo
+from . import test_hardening
 from . import test_random_operations
 from . import test_frozen_records
-from . import test_hardening
+from . import test_entry_protection
 from . import test_patient_data

@@ -57,7 +57,7 @@ class TestHardening(MedicalBillingCommon):
         patient = (patient or self.patient).with_user(self.front_desk)
         action = patient.action_open_medical_payment()
         view_id = next(view_id for view_id, view_type in action["views"] if view_type == "form")
-        with Form(patient.env["medical.payment"].with_context(action["context"]),
+        with Form(patient.env["medical.payment"].with_context(**action["context"]),
                   view=self.env["ir.ui.view"].browse(view_id)) as dialog:
             dialog.amount = amount
             dialog.date = date

@@ -25,6 +25,7 @@
         "wizards/medical_credit_transfer_views.xml",
         "wizards/medical_day_sheet_views.xml",
         "wizards/medical_tie_out_views.xml",
+        "wizards/medical_billing_settings_views.xml",
         "views/medical_payment_views.xml",
         "views/medical_eob_views.xml",
         "views/medical_write_off_batch_views.xml",

@@ -158,12 +158,18 @@ class AccountMove(models.Model):
     @api.model
     def _medical_create_entries(self, vals_list):
         """Create entries from _medical_entry_vals, keeping every value given (see
-        medical.complete.values.mixin and account.move.line._sanitize_vals)."""
+        medical.complete.values.mixin and account.move.line._sanitize_vals).
+
+        Billing roles have no accounting rights of their own: billing code checks what the
+        user may do (writing the charge, payment or EOB the entries are for) and creates,
+        posts and reconciles their entries as superuser. The entries are returned in
+        superuser mode for those steps (the user and company stay the same); hand them to
+        the user with ``.sudo(False)``."""
         # skip_invoice_line_sync: Odoo's invoice line sync does nothing for entries, but
         # would have the debit and credit of every item computed again.
-        moves = self.with_context(medical_complete_vals=True, skip_invoice_line_sync=True) \
-            .create(vals_list)
-        return moves.with_env(self.env)
+        moves = self.sudo().with_context(medical_complete_vals=True,
+                                         skip_invoice_line_sync=True).create(vals_list)
+        return moves.with_env(self.env).sudo()
 
     @api.model
     def _medical_create_entry(self, journal, date, ref, line_vals, **move_vals):
@@ -178,19 +184,24 @@ class AccountMove(models.Model):
         One rule for every undo: it takes back what the entries did, and what happened
         since carries along. A charge reversed since keeps the adjustments its reversal
         already took back (they are posted again on it); money paid since on a share the
-        entries created becomes the party's credit (medical.charge._medical_carry_credits)."""
-        self.line_ids.remove_move_reconcile()
+        entries created becomes the party's credit (medical.charge._medical_carry_credits).
+
+        Runs the accounting as superuser (see _medical_create_entries), after the caller
+        checked the user's right to undo the billing record; returns the reversals in
+        superuser mode too."""
+        moves = self.sudo()
+        moves.line_ids.remove_move_reconcile()
         today = fields.Date.context_today(self)
-        reversals = self.env["account.move"]
-        for move in self:
+        reversals = moves.env["account.move"]
+        for move in moves:
             locked = move.company_id._get_violated_lock_dates(move.date, False, move.journal_id)
             reversals |= move._reverse_moves(
                 [{"date": today if locked else move.date,
                   "ref": _("Deleted: %(ref)s (%(reason)s)", ref=move.ref, reason=reason)}],
                 cancel=True,
             )
-        self._medical_keep_on_reversed_charges(reversals, reason)
-        charges = self.line_ids.medical_charge_id
+        moves._medical_keep_on_reversed_charges(reversals, reason)
+        charges = moves.line_ids.medical_charge_id.with_env(self.env)
         charges.invalidate_recordset()
         charges.with_context(medical_date=today)._medical_carry_credits(reason)
         return reversals
@@ -205,6 +216,7 @@ class AccountMove(models.Model):
             and line.medical_entry_kind != "payment"
         )
         for charge, charge_items in items.grouped("medical_charge_id").items():
+            charge = charge.sudo(False)
             label = _("%(charge)s stays reversed: %(reason)s", charge=charge.display_name,
                       reason=reason)
             charge._post_adjustment([

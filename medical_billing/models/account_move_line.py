@@ -127,22 +127,27 @@ class AccountMoveLine(models.Model):
         Each row version of a journal item goes into every index of the table, so each item
         is written once, at the end: the items just posted, their residuals, and the full
         reconciles and matching numbers that Odoo writes in SQL passes of their own
-        (account.full.reconcile.create, _medical_number_matches) wait in the cache."""
-        items = self.filtered(lambda line: line.medical_party_role and not line.reconciled)
+        (account.full.reconcile.create, _medical_number_matches) wait in the cache.
+
+        Runs as superuser: billing roles have no accounting rights, and billing code calls
+        it on the items it has just posted; the items found are those of their companies."""
+        lines = self.sudo()
+        items = lines.filtered(lambda line: line.medical_party_role and not line.reconciled)
         if not items:
             return
         # A search on the posted state, or sorted by entry, would write the items just
         # posted at once: the state is checked on the items found.
-        domain = [("medical_party_role", "!=", False), ("reconciled", "=", False)]
+        domain = [("company_id", "in", items.company_id.ids),
+                  ("medical_party_role", "!=", False), ("reconciled", "=", False)]
         charged = items.filtered("medical_charge_id")
         uncharged = items - charged
-        found = self.browse()
+        found = lines.browse()
         if charged:
-            found |= self.search(
+            found |= lines.search(
                 [*domain, ("medical_charge_id", "in", charged.medical_charge_id.ids)],
                 order="id")
         if uncharged:
-            found |= self.search([
+            found |= lines.search([
                 *domain, ("medical_charge_id", "=", False),
                 ("partner_id", "in", uncharged.partner_id.ids),
                 ("account_id", "in", uncharged.account_id.ids),
@@ -160,9 +165,9 @@ class AccountMoveLine(models.Model):
             # No line sync of the reconciled entries (Odoo's would read their items, writing
             # the items just posted): reconciling changes none of the lines it syncs.
             pending = []
-            self.with_context(**{PENDING_MATCHING_KEY: pending}, skip_invoice_sync=True) \
+            lines.with_context(**{PENDING_MATCHING_KEY: pending}, skip_invoice_sync=True) \
                 ._reconcile_plan(plan)
-            self.browse(pending)._medical_number_matches()
+            lines.browse(pending)._medical_number_matches()
             self.env.flush_all()
 
     def _medical_number_matches(self):
@@ -201,11 +206,18 @@ class AccountMoveLine(models.Model):
         write_at_flush(self.browse(changed), "matching_number", list(changed.values()))
 
     def _medical_residual_by(self, groupby, domain):
-        """Open amount of posted billing receivables, summed per value of ``groupby``."""
-        return dict(self._read_group(
-            [*domain, ("parent_state", "=", "posted"), ("medical_party_role", "!=", False)],
-            [groupby], ["amount_residual:sum"],
-        ))
+        """Open amount of posted billing receivables of the user's companies, summed per
+        value of ``groupby`` (a billing figure: read as superuser, for billing roles have no
+        accounting rights, with the company explicit). The groups come back in the user's
+        environment."""
+        return {
+            key.with_env(self.env) if isinstance(key, models.BaseModel) else key: amount
+            for key, amount in self.sudo()._read_group(
+                [*domain, ("company_id", "in", self.env.companies.ids),
+                 ("parent_state", "=", "posted"), ("medical_party_role", "!=", False)],
+                [groupby], ["amount_residual:sum"],
+            )
+        }
 
     # ------------------------------------------------------------------
     # Protection of billing items (see account.move)

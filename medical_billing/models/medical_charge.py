@@ -323,10 +323,14 @@ class MedicalCharge(models.Model):
             charge.has_details = bool(charge.details_summary)
 
     def _ledger_figures(self):
-        """{charge id: {role: {figure: amount}}} from the posted receivable journal items."""
+        """{charge id: {role: {figure: amount}}} from the posted receivable journal items.
+
+        Read as superuser (billing roles have no accounting rights): the charges are the
+        user's own, read under the user's rights, and their company is explicit."""
         figures = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(LEDGER_FIGURES, 0.0)))
-        groups = self.env["account.move.line"]._read_group(
+        groups = self.env["account.move.line"].sudo()._read_group(
             [
+                ("company_id", "in", self.company_id.ids),
                 ("medical_charge_id", "in", self.ids),
                 ("parent_state", "=", "posted"),
                 ("medical_party_role", "!=", False),
@@ -414,7 +418,9 @@ class MedicalCharge(models.Model):
             charge.aging_color = color
 
     def _open_charges_query(self):
-        return self.env["account.move.line"]._search([
+        # As superuser, as _ledger_figures reads them, in the user's companies.
+        return self.env["account.move.line"].sudo()._search([
+            ("company_id", "in", self.env.companies.ids),
             ("medical_charge_id", "!=", False),
             ("parent_state", "=", "posted"),
             ("medical_party_role", "!=", False),
@@ -519,9 +525,9 @@ class MedicalCharge(models.Model):
         """The '+' button: the EOBs that pay the charge, or the charge itself (modifiers
         and write-offs show on its form)."""
         self.ensure_one()
-        eobs = self.ledger_line_ids.filtered(
+        eobs = self.sudo().ledger_line_ids.filtered(
             lambda line: line.parent_state == "posted"
-        ).medical_eob_line_id.eob_id
+        ).medical_eob_line_id.eob_id.sudo(False)
         if eobs:
             return {
                 "type": "ir.actions.act_window",
@@ -570,6 +576,9 @@ class MedicalCharge(models.Model):
 
     @billing_operation_method
     def action_post(self):
+        # The user's own right to post charges; the entries are then made as superuser
+        # (see account.move._medical_create_entries).
+        self.check_access("write")
         charges = self.filtered(lambda c: c.state == "draft")
         if not charges:
             raise UserError(_("Select draft charges to post: these are already posted."))
@@ -587,7 +596,7 @@ class MedicalCharge(models.Model):
         moves = self.env["account.move"].with_context(
             skip_invoice_sync=True, mail_create_nolog=True, tracking_disable=True,
         )._medical_create_entries(move_vals)
-        moves.action_post()
+        moves.action_post()  # as superuser, see account.move._medical_create_entries
         # Write the posted items in one pass: the credit lookup below would write their state
         # alone, then their entry number in a second pass over the same rows.
         moves.line_ids.flush_recordset()
@@ -800,7 +809,7 @@ class MedicalCharge(models.Model):
         again) leaves the charge as that party's unapplied credit, and a patient's credit
         applies itself to the oldest open charges, as any credit does. Open items left
         beside each other on one charge and party are first reconciled together."""
-        open_items = self.ledger_line_ids.filtered(
+        open_items = self.sudo().ledger_line_ids.filtered(
             lambda line: line.medical_party_role and line.parent_state == "posted"
             and not line.reconciled
         )
@@ -991,11 +1000,11 @@ class MedicalCharge(models.Model):
                     "tax_repartition_line_id": line.tax_repartition_line_id.id,
                     "tax_base_amount": line.tax_base_amount,
                 }
-                for line in charge.ledger_line_ids
+                for line in charge.sudo().ledger_line_ids
                 if line.parent_state == "posted" and line.medical_entry_kind != "payment"
             ]
             move = charge._post_adjustment(line_vals, label)
             charge.write({"state": "reversed", "reversal_move_id": move.id})
             charge.message_post(body=label)
             moves |= move
-        return moves
+        return moves.sudo(False)

@@ -45,8 +45,10 @@ class MedicalCharge(models.Model):
             raise UserError(_("Payers owing on a charge can only be searched with = or in."))
         values = value if isinstance(value, (list, tuple)) else [value]
         payer_ids = [payer_id for payer_id in values if payer_id]
-        # Items of a payer's share with an open residual: what the payer still owes.
-        open_items = self.env["account.move.line"]._search([
+        # Items of a payer's share with an open residual: what the payer still owes (read
+        # as superuser, as _ledger_figures reads them, in the user's companies).
+        open_items = self.env["account.move.line"].sudo()._search([
+            ("company_id", "in", self.env.companies.ids),
             ("medical_charge_id", "!=", False),
             ("parent_state", "=", "posted"),
             ("medical_party_role", "in", PAYER_ROLES),

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .medical_posted_guard import billing_operation_method
+from .medical_posted_guard import billing_operation_method, check_money_delete_rights
 
 
 class MedicalEob(models.Model):
@@ -79,6 +79,9 @@ class MedicalEob(models.Model):
 
     @billing_operation_method
     def action_post(self):
+        # The user's own right to post EOBs (billers); the entries are then made as
+        # superuser (see account.move._medical_create_entries).
+        self.check_access("write")
         for eob in self:
             if eob.state != "draft":
                 raise UserError(_("%(eob)s is already posted.", eob=eob.name))
@@ -141,12 +144,13 @@ class MedicalEob(models.Model):
 
     @billing_operation_method
     def _delete(self, reason):
+        check_money_delete_rights(self.env)
         if not reason:
             raise UserError(_("Say why the EOB is deleted: the reason stays in its trail."))
         for eob in self:
             if eob.state != "posted":
                 raise UserError(_("Only posted EOBs can be deleted."))
-            eob.move_id._medical_reverse(reason)
+            eob.sudo().move_id._medical_reverse(reason)
             eob.write({"state": "deleted", "delete_reason": reason})
             eob.message_post(body=_("EOB deleted: %(reason)s", reason=reason))
             eob.line_ids.charge_id.patient_id._medical_invalidate_balances()

@@ -1,7 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .medical_posted_guard import billing_operation_method, in_billing_operation
+from .medical_posted_guard import (
+    billing_operation_method,
+    check_money_delete_rights,
+    in_billing_operation,
+)
 
 PAYMENT_METHODS = [("cash", "Cash"), ("check", "Check"), ("card", "Credit Card")]
 CARD_TYPES = [("visa", "Visa"), ("mastercard", "Mastercard"), ("amex", "American Express"),
@@ -126,8 +130,9 @@ class MedicalPayment(models.Model):
             payment.amount_applied = payment.amount - unapplied - refunded if posted else 0.0
 
     def _credit_lines(self):
-        """The patient's receivable items of the entry that name no charge: its credit."""
-        return self.move_id.line_ids.filtered(
+        """The patient's receivable items of the entry that name no charge: its credit
+        (read as superuser: billing roles have no accounting rights)."""
+        return self.sudo().move_id.line_ids.filtered(
             lambda line: line.medical_party_role and not line.medical_charge_id
             and line.partner_id == self.patient_id and line.balance < 0
         )
@@ -190,6 +195,9 @@ class MedicalPayment(models.Model):
 
     @billing_operation_method
     def action_post(self):
+        # The user's own right to post payments; the entries are then made as superuser
+        # (see account.move._medical_create_entries).
+        self.check_access("write")
         for payment in self.sorted("id"):
             if payment.state != "draft":
                 raise UserError(_("%(payment)s is already posted.", payment=payment.name))
@@ -249,13 +257,16 @@ class MedicalPayment(models.Model):
         """Undo posted money records: unreconcile and reverse their entries (on their own
         date, or today when that date is locked), re-opening what they settled. Credit
         applications that used the money are undone with it; a transfer goes as a pair."""
+        check_money_delete_rights(self.env)
         if not reason:
             raise UserError(_("Say why the payment is deleted: the reason stays in its trail."))
         records = self | self.transfer_counterpart_id
         if any(record.state != "posted" for record in records):
             raise UserError(_("Only posted payments, refunds and transfers can be deleted."))
         records.patient_id._medical_lock_for_payment()
-        own_moves = records.move_id | records.related_move_ids
+        # The entries are read and reversed as superuser (billing roles have no accounting
+        # rights), once the user's right to delete the records is checked (above).
+        own_moves = records.sudo().move_id | records.sudo().related_move_ids
         made_credit = own_moves.line_ids.filtered(
             lambda line: line.medical_party_role and not line.medical_charge_id
             and line.balance < 0
@@ -273,7 +284,7 @@ class MedicalPayment(models.Model):
             record.write({
                 "state": "deleted",
                 "delete_reason": reason,
-                "delete_move_id": record.move_id.reversal_move_ids[:1].id,
+                "delete_move_id": record.sudo().move_id.reversal_move_ids[:1].id,
             })
             record.message_post(body=_("Deleted: %(reason)s", reason=reason))
         records.patient_id._medical_invalidate_balances()
@@ -355,7 +366,7 @@ class MedicalPayment(models.Model):
         self.ensure_one()
         applications = self._credit_lines().matched_debit_ids.debit_move_id.move_id.filtered(
             "medical_credit_application")
-        return (self.move_id | applications).line_ids.filtered(
+        return (self.sudo().move_id | applications).line_ids.filtered(
             lambda line: line.medical_charge_id and line.medical_party_role == "patient"
             and line.balance < 0
         )

@@ -2,7 +2,7 @@ import functools
 from contextlib import contextmanager
 
 from odoo import _, api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 # The flag of a running billing operation lives on the transaction's cursor, not in the
 # context: a client sends its own context with every call, and could raise a context key.
@@ -31,6 +31,16 @@ def billing_operation_method(method):
 
 def in_billing_operation(env):
     return bool(env.cr.cache.get(BILLING_OPERATION_KEY))
+
+
+def check_money_delete_rights(env):
+    """Deleting money (payments, refunds, transfers, EOBs, bulk write-offs) is for the
+    Billing Manager only: the ledger is undone by billing code, as superuser, after this."""
+    if not env.su and not env.user.has_group("medical_billing.group_medical_billing_manager"):
+        raise AccessError(env._(
+            "Only a Billing Manager deletes payments, refunds, transfers, EOBs and bulk "
+            "write-offs. Ask one to delete it; nothing was changed."
+        ))
 
 
 class MedicalPostedGuardMixin(models.AbstractModel):

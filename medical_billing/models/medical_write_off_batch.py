@@ -2,7 +2,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .account_move_line import PARTY_ROLES
-from .medical_posted_guard import billing_operation_method, in_billing_operation
+from .medical_posted_guard import (
+    billing_operation_method,
+    check_money_delete_rights,
+    in_billing_operation,
+)
 
 
 class MedicalWriteOffBatch(models.Model):
@@ -38,7 +42,8 @@ class MedicalWriteOffBatch(models.Model):
 
     def _compute_amount_total(self):
         for batch in self:
-            batch.amount_total = sum(batch.move_id.line_ids.filtered(
+            # Read as superuser: billing roles have no accounting rights.
+            batch.amount_total = sum(batch.sudo().move_id.line_ids.filtered(
                 lambda line: line.medical_party_role).mapped("credit"))
 
     def _medical_is_frozen(self):
@@ -90,13 +95,14 @@ class MedicalWriteOffBatch(models.Model):
 
     @billing_operation_method
     def _delete(self, reason):
+        check_money_delete_rights(self.env)
         if not reason:
             raise UserError(_("Say why the write-off is deleted: the reason stays in its "
                               "trail."))
         for batch in self:
             if batch.state != "posted":
                 raise UserError(_("This bulk write-off is already deleted."))
-            batch.move_id._medical_reverse(reason)
+            batch.sudo().move_id._medical_reverse(reason)
             batch.write({"state": "deleted", "delete_reason": reason})
             batch.message_post(body=_("Write-off deleted: %(reason)s", reason=reason))
             batch.charge_ids.patient_id._medical_invalidate_balances()

@@ -253,9 +253,10 @@ class ResPartner(models.Model):
     def _medical_open_charge_dues(self, company):
         """What the patient owes on each posted charge, oldest first (DOS, then charge):
         the net of the patient's open items on it, so that an item left open beside
-        another of the same charge cannot take more than the charge owes."""
+        another of the same charge cannot take more than the charge owes. The items are
+        read as superuser (billing roles have no accounting rights), in ``company``."""
         self.ensure_one()
-        groups = self.env["account.move.line"]._read_group([
+        groups = self.env["account.move.line"].sudo()._read_group([
             ("partner_id", "=", self.id),
             ("company_id", "=", company.id),
             ("medical_party_role", "=", "patient"),
@@ -263,7 +264,7 @@ class ResPartner(models.Model):
             ("parent_state", "=", "posted"),
             ("reconciled", "=", False),
         ], ["medical_charge_id"], ["amount_residual:sum"])
-        dues = [(charge, due) for charge, due in groups
+        dues = [(charge.with_env(self.env), due) for charge, due in groups
                 if company.currency_id.compare_amounts(due, 0) > 0]
         return sorted(dues, key=lambda pair: (pair[0].date_service, pair[0].id))
 

@@ -10,6 +10,8 @@ class ReportMedicalDaySheet(models.AbstractModel):
 
     Every section reads posted records (deleted money records left out) in one search, and
     checks its total against the journal items of those records in one ``_read_group``.
+    The records are read under the user's rights; their journal items as superuser (billing
+    roles have no accounting rights), always in the sheet's company.
 
     Money is totalled per kind, apart: "Total payments" is the money received (patient and
     insurance payments); refunds are money out; credit forwards (received by earlier
@@ -152,8 +154,9 @@ class ReportMedicalDaySheet(models.AbstractModel):
     def _money_journal_amounts(self, money):
         """{(entry id, patient id): amount} booked on the patient's billing receivable items
         by each entry: what the journal says each money record moved."""
-        groups = self.env["account.move.line"]._read_group(
+        groups = self.env["account.move.line"].sudo()._read_group(
             [
+                ("company_id", "in", money.company_id.ids),
                 ("move_id", "in", money.move_id.ids),
                 ("parent_state", "=", "posted"),
                 ("medical_party_role", "!=", False),
@@ -221,11 +224,12 @@ class ReportMedicalDaySheet(models.AbstractModel):
         eobs = Eob.search(self._posted_domain(company, date_from, date_to, clinic),
                           order="date, id")
         # The money of an EOB is the debit on its journal's liquidity account.
-        journal_amounts = dict(self.env["account.move.line"]._read_group(
+        journal_amounts = dict(self.env["account.move.line"].sudo()._read_group(
             [
+                ("company_id", "=", company.id),
                 ("move_id", "in", eobs.move_id.ids),
                 ("parent_state", "=", "posted"),
-                ("account_id", "in", eobs.move_id.journal_id.default_account_id.ids),
+                ("account_id", "in", eobs.sudo().move_id.journal_id.default_account_id.ids),
             ],
             ["move_id"],
             ["balance:sum"],
@@ -239,7 +243,7 @@ class ReportMedicalDaySheet(models.AbstractModel):
                 "method_label": method_labels.get(eob.payment_method, ""),
                 "reference": eob.reference or "",
                 "amount": eob.amount_total,
-                "journal_amount": journal_amounts.get(eob.move_id, 0.0),
+                "journal_amount": journal_amounts.get(eob.sudo().move_id, 0.0),
             }
             for eob in eobs
         ]
@@ -256,8 +260,9 @@ class ReportMedicalDaySheet(models.AbstractModel):
             ("date_service", "<=", date_to),
             *self._clinic_domain(clinic),
         ], order="date_service, patient_id, id")
-        journal_total = self.env["account.move.line"]._read_group(
+        journal_total = self.env["account.move.line"].sudo()._read_group(
             [
+                ("company_id", "=", company.id),
                 ("medical_charge_id", "in", charges.ids),
                 ("move_id", "in", charges.move_id.ids),
                 ("parent_state", "=", "posted"),
@@ -301,7 +306,7 @@ class ReportMedicalDaySheet(models.AbstractModel):
         the dates. A reversal also mirrors the charge's earlier write-offs, which show here
         as negative write-offs."""
         currency = company.currency_id
-        Line = self.env["account.move.line"]
+        Line = self.env["account.move.line"].sudo()
         dated = [
             ("company_id", "=", company.id),
             ("parent_state", "=", "posted"),
@@ -330,7 +335,7 @@ class ReportMedicalDaySheet(models.AbstractModel):
             {
                 "date": item.date,
                 "name": item.move_id.name,
-                "patient": item.medical_charge_id.patient_id.name,
+                "patient": item.medical_charge_id.patient_id.sudo(False).name,
                 "party": item.partner_id.name or "",
                 "charge": item.medical_charge_id.display_name or "",
                 "reason": self._write_off_reason_label(
@@ -341,16 +346,22 @@ class ReportMedicalDaySheet(models.AbstractModel):
             }
             for item in write_off_items
         ]
+        # The charges under the user's rights, their reversal entries as superuser.
+        reversal_moves = self.env["account.move"].sudo()._search([
+            ("company_id", "=", company.id),
+            ("state", "=", "posted"),
+            ("date", ">=", date_from),
+            ("date", "<=", date_to),
+        ])
         reversals = self.env["medical.charge"].search([
             ("company_id", "=", company.id),
             ("state", "=", "reversed"),
-            ("reversal_move_id.state", "=", "posted"),
-            ("reversal_move_id.date", ">=", date_from),
-            ("reversal_move_id.date", "<=", date_to),
+            ("reversal_move_id", "in", reversal_moves),
             *self._clinic_domain(clinic),
         ], order="date_service, id")
         reversal_journal = -Line._read_group(
             [
+                ("company_id", "=", company.id),
                 ("medical_charge_id", "in", reversals.ids),
                 ("move_id", "in", reversals.reversal_move_id.ids),
                 ("medical_entry_kind", "=", "charge"),
@@ -360,8 +371,8 @@ class ReportMedicalDaySheet(models.AbstractModel):
         )[0][0]
         reversal_lines = [
             {
-                "date": charge.reversal_move_id.date,
-                "name": charge.reversal_move_id.name,
+                "date": charge.sudo().reversal_move_id.date,
+                "name": charge.sudo().reversal_move_id.name,
                 "patient": charge.patient_id.name,
                 "charge": charge.display_name,
                 "amount": charge.amount_fee_total,

@@ -58,6 +58,15 @@ class MedicalBillingCommon(AccountTestInvoicingCommon):
             cls.env, login="biller", groups="medical_billing.group_medical_billing_biller",
             company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)],
         )
+        cls.billing_manager = new_test_user(
+            cls.env, login="billing_mgr",
+            groups="medical_billing.group_medical_billing_manager",
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.accountant = new_test_user(
+            cls.env, login="bookkeeper", groups="account.group_account_user",
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)],
+        )
         cls.accounts = {
             "patient": cls.company.medical_patient_receivable_account_id,
             "payer": cls.company.medical_payer_receivable_account_id,

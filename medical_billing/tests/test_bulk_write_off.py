@@ -11,7 +11,8 @@ from .common import MedicalBillingCommon
 class TestBulkWriteOff(MedicalBillingCommon):
 
     def _bulk(self, charges, **values):
-        wizard = self.env["medical.charge.bulk.write.off"].with_user(self.biller).with_context(
+        wizard = self.env["medical.charge.bulk.write.off"].with_user(
+            self.billing_manager).with_context(
             active_model="medical.charge", active_ids=charges.ids,
         ).create({"reason_id": self.reason_contractual.id, **values})
         wizard.action_write_off()
@@ -38,7 +39,7 @@ class TestBulkWriteOff(MedicalBillingCommon):
         ])
         self.assertTieOut()
 
-        batch.with_user(self.biller).action_delete()
+        batch.with_user(self.billing_manager).action_delete()
         self.assertEqual(batch.state, "deleted")
         self.assertRecordValues(small, [{"patient_due": 4.0, "patient_write_off": 0.0}])
         self.assertTieOut()

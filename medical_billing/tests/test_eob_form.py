@@ -267,7 +267,7 @@ class TestEobForm(MedicalBillingCommon):
         }])
         self.assertEqual(self.tom.medical_eob_ids, eob)
 
-        eob._delete("Keyed twice")
+        eob.with_user(self.billing_manager)._delete("Keyed twice")
         self.assertEqual(eob.state, "deleted")
         self.assertEqual(self.env["account.move"].search_count([]), moves_before)
         self.assertEqual(self.tom_exercise.primary_due, 100.0)

@@ -134,11 +134,12 @@ class TestFrozenRecords(MedicalBillingCommon):
     def test_bulk_write_off_is_made_by_its_action_only(self):
         charge = self._post_charge()
         with self.assertRaisesRegex(UserError, "not created directly"):
-            self.env["medical.write.off.batch"].with_user(self.biller).create({
+            self.env["medical.write.off.batch"].with_user(self.billing_manager).create({
                 "reason_id": self.reason_contractual.id, "party": "patient",
                 "charge_ids": [Command.set(charge.ids)],
             })
-        wizard = self.env["medical.charge.bulk.write.off"].with_user(self.biller).with_context(
+        wizard = self.env["medical.charge.bulk.write.off"].with_user(
+            self.billing_manager).with_context(
             active_model="medical.charge", active_ids=charge.ids,
         ).create({"reason_id": self.reason_contractual.id, "party": "patient", "mode": "full"})
         wizard.action_write_off()

@@ -192,7 +192,7 @@ class TestHardening(MedicalBillingCommon):
 
         # Bulk write-off of the primary's whole balance on the exercise.
         wizard = self._wizard("medical.charge.bulk.write.off", exercise, party="primary",
-                              reason_id=self.reason_contractual)
+                              user=self.billing_manager, reason_id=self.reason_contractual)
         self._confirm_twice(wizard, "action_write_off")
         self.assertEqual(self.env["medical.write.off.batch"].search_count([]), 1)
         self.assertRecordValues(exercise.ledger_line_ids.filtered(
@@ -237,7 +237,8 @@ class TestHardening(MedicalBillingCommon):
                          (70.0, 20.0))
 
         # Deletion of the transfer.
-        wizard = self._wizard("medical.payment.delete", transfers, reason="Wrong family")
+        wizard = self._wizard("medical.payment.delete", transfers, user=self.billing_manager,
+                              reason="Wrong family")
         self._confirm_twice(wizard, "action_delete")
         self.assertEqual(len(transfers.move_id.reversal_move_ids), 1)
         self.assertEqual((self.patient.medical_credit, self.other_patient.medical_credit),
@@ -371,7 +372,7 @@ class TestHardening(MedicalBillingCommon):
     def test_tie_out_refuses_another_company(self):
         company_b = self.setup_other_company(name="Uptown Clinic")["company"]
         user_b = new_test_user(
-            self.env, login="front_desk_b", groups="medical_billing.group_medical_billing_user",
+            self.env, login="accountant_b", groups="account.group_account_readonly",
             company_id=company_b.id, company_ids=[Command.set(company_b.ids)],
         )
         self._post_charge()  # company A: the patient owes 30, the primary 49
@@ -393,7 +394,7 @@ class TestHardening(MedicalBillingCommon):
         self.assertFalse(self.env["account.move.line"].with_user(user_b).with_context(
             allowed_company_ids=company_b.ids).search([("partner_id", "=", self.patient.id)]))
         # Company A's own user sees A's figures, read from A's journal items.
-        tie_out_a = self.env["medical.tie.out"].with_user(self.front_desk).create(
+        tie_out_a = self.env["medical.tie.out"].with_user(self.accountant).create(
             {"date": "2026-03-10"})
         self.assertRecordValues(tie_out_a, [{"patient_billing_open": 30.0,
                                              "payer_billing_open": 49.0,

@@ -139,7 +139,7 @@ class TestPatientPayment(MedicalBillingCommon):
         later = self._post_charge(date_service="2026-03-09")  # takes the 20.00 credit
         self.assertEqual(later.patient_paid, 20.0)
 
-        self.env["medical.payment.delete"].with_user(self.biller).with_context(
+        self.env["medical.payment.delete"].with_user(self.billing_manager).with_context(
             active_model="medical.payment", active_ids=payment.ids,
         ).create({"reason": "Posted to the wrong patient"}).action_delete()
 

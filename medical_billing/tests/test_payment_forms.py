@@ -91,7 +91,7 @@ class TestPaymentForms(MedicalBillingCommon):
         bounced = self._post_payment_dialog(amount=20.0, method="check", check_number="5521")
         credit_forward = self._credit_forward(25.0)
         self._eob(charge, 40.0)
-        bounced._delete("Bounced check")
+        bounced.with_user(self.billing_manager)._delete("Bounced check")
         refund = self._refund_wizard(cash, amount=10.0, reason="Overpaid", method="cash")
         outgoing, incoming = self._transfer_wizard(self.other_patient, amount=5.0,
                                                    reason="Family account")
@@ -300,7 +300,7 @@ class TestPaymentForms(MedicalBillingCommon):
             self.assertEqual(
                 line_arch.xpath(f"field[@name='{name}']")[0].get("widget"), "monetary",
             )
-        with Form(self.env["medical.tie.out"].with_user(self.front_desk)) as screen:
+        with Form(self.env["medical.tie.out"].with_user(self.accountant)) as screen:
             rows = screen.line_ids._records
             self.assertTrue(rows)
             self.assertEqual({row["currency_id"] for row in rows}, {self.currency.id},

@@ -10,7 +10,7 @@ from .common import MedicalBillingCommon
 class TestTieOut(MedicalBillingCommon):
 
     def _tie_out(self, date="2026-03-10"):
-        return self.env["medical.tie.out"].with_user(self.front_desk).create({"date": date})
+        return self.env["medical.tie.out"].with_user(self.accountant).create({"date": date})
 
     def _lines(self, tie_out):
         return {
@@ -98,7 +98,7 @@ class TestTieOut(MedicalBillingCommon):
 
     def test_tie_out_screen_follows_the_date(self):
         self._scenario()
-        with Form(self.env["medical.tie.out"].with_user(self.front_desk)) as screen:
+        with Form(self.env["medical.tie.out"].with_user(self.accountant)) as screen:
             self.assertEqual(str(screen.date), "2026-03-10")
             self.assertEqual(screen.billing_open, 119.0)
             screen.date = "2026-03-04"

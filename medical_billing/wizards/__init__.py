@@ -1,4 +1,5 @@
 from . import medical_confirm_once_mixin
+from . import medical_billing_settings
 from . import medical_charge_bulk_write_off
 from . import medical_charge_responsibility
 from . import medical_charge_reverse

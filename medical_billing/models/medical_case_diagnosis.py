@@ -42,11 +42,12 @@ class MedicalCaseDiagnosis(models.Model):
             used_by = charges.filtered_domain([("diagnosis_ids", "in", diagnosis.ids)])
             if used_by:
                 code = diagnosis.diagnosis_code_id
+                label = " ".join(filter(None, (code.code, code.name)))
                 raise UserError(_(
                     "Diagnosis %(code)s of case %(case)s is in the ICD mapping of charges "
                     "already posted (%(charges)s): their claims point at it, so it stays on "
                     "the case. Add the new diagnoses next to it, or open a new case for a new "
                     "episode of care.",
-                    code=f"{code.code} {code.name}", case=diagnosis.case_id.name,
+                    code=label, case=diagnosis.case_id.name,
                     charges=", ".join(used_by[:5].mapped("display_name")),
                 ))

@@ -660,6 +660,12 @@ class MedicalCharge(models.Model):
     def _check_postable(self):
         today = fields.Date.context_today(self)
         for charge in self:
+            if charge.coverage_warning and charge.company_id.medical_uncovered_charges == "refuse":
+                raise UserError(_(
+                    "%(charge)s is not posted: %(warning)s Your clinic's settings refuse "
+                    "such charges (Billing Settings).",
+                    charge=charge.display_name, warning=charge.coverage_warning,
+                ))
             charge.company_id._medical_check_open_date(
                 charge.date_service, charge.company_id.medical_charge_journal_id,
                 has_tax=bool(charge.tax_ids),

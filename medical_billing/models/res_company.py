@@ -11,6 +11,10 @@ BILLING_ACCOUNTS = [
     ("medical_write_off_account_id", "Billing Write-offs", "income"),
     ("medical_credit_forward_account_id", "Patient Credits Brought Forward", "equity"),
 ]
+UNCOVERED_CHARGE_POLICIES = [
+    ("warn", "Warn, and bill the patient in full"),
+    ("refuse", "Refuse to post"),
+]
 # (company field, journal name, code, type)
 BILLING_JOURNALS = [
     ("medical_charge_journal_id", "Patient Charges", "MCHG", "general"),
@@ -62,6 +66,12 @@ class ResCompany(models.Model):
     medical_write_off_account_id = fields.Many2one(
         "account.account", string="Default Write-off Account", check_company=True,
         help="Used by write-off reasons that name no account of their own.",
+    )
+    medical_uncovered_charges = fields.Selection(
+        UNCOVERED_CHARGE_POLICIES, string="Charges No Policy Covers", default="warn",
+        required=True,
+        help="A charge whose date of service no policy of its case covers bills the patient "
+        "in full: warn and post it, or refuse to post it until the case has a policy.",
     )
 
     def _medical_billing_setup(self):

@@ -181,3 +181,16 @@ class TestFrontDeskForms(MedicalBillingCommon):
         accountant.groups_id -= self.env.ref("base.group_multi_company")
         tie_out = Form(self.env["medical.tie.out"].with_user(accountant))
         self.assertEqual(tie_out.currency_id, self.currency)
+
+    def test_clinic_can_refuse_charges_no_policy_covers(self):
+        with Form(self.env["medical.billing.settings"].with_user(self.billing_manager)) as form:
+            form.medical_uncovered_charges = "refuse"
+        form.record.action_save()
+        self.assertEqual(self.company.medical_uncovered_charges, "refuse")
+        self.case.write({"secondary_policy_id": False, "primary_policy_id": False})
+        [charge] = self._enter_visit(self.case, [self.code_adjustment])
+        moves_before = self.env["account.move"].search_count([])
+        with self.assertRaisesRegex(UserError, "settings refuse"):
+            self.case.with_user(self.front_desk).action_post_charges()
+        self.assertEqual(charge.state, "draft")
+        self.assertEqual(self.env["account.move"].search_count([]), moves_before)

@@ -1,9 +1,12 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from ..models.res_company import BILLING_ACCOUNTS, BILLING_JOURNALS
+from ..models.res_company import BILLING_ACCOUNTS, BILLING_JOURNALS, UNCOVERED_CHARGE_POLICIES
 
-SETTINGS_FIELDS = [field_name for field_name, *__ in BILLING_JOURNALS + BILLING_ACCOUNTS]
+SETTINGS_FIELDS = [
+    *(field_name for field_name, *__ in BILLING_JOURNALS + BILLING_ACCOUNTS),
+    "medical_uncovered_charges",
+]
 
 
 class MedicalBillingSettings(models.TransientModel):
@@ -59,13 +62,19 @@ class MedicalBillingSettings(models.TransientModel):
         "account.account", string="Default Write-off Account", check_company=True,
     )
 
+    medical_uncovered_charges = fields.Selection(
+        UNCOVERED_CHARGE_POLICIES, string="Charges No Policy Covers", required=True,
+        default="warn",
+    )
+
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
         for field_name in SETTINGS_FIELDS:
             if field_name in fields_list:
-                values[field_name] = company[field_name].id
+                values[field_name] = self._fields[field_name].convert_to_write(
+                    company[field_name], company)
         return values
 
     def action_save(self):
@@ -80,6 +89,7 @@ class MedicalBillingSettings(models.TransientModel):
         # The manager has no right to write companies: write these fields only, after the
         # checks above (and the company checks of the fields on this screen).
         self.company_id.sudo().write({
-            field_name: self[field_name].id for field_name in SETTINGS_FIELDS
+            field_name: self._fields[field_name].convert_to_write(self[field_name], self)
+            for field_name in SETTINGS_FIELDS
         })
         return {"type": "ir.actions.client", "tag": "reload"}

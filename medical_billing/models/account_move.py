@@ -215,14 +215,14 @@ class AccountMove(models.Model):
             lambda line: line.medical_charge_id.state == "reversed"
             and line.medical_entry_kind != "payment"
         )
-        for charge, charge_items in items.grouped("medical_charge_id").items():
-            charge = charge.sudo(False)
-            label = _("%(charge)s stays reversed: %(reason)s", charge=charge.display_name,
-                      reason=reason)
-            charge._post_adjustment([
+        # One entry per company posts them again for every reversed charge.
+        for company_items in items.grouped("company_id").values():
+            charges = company_items.medical_charge_id.sudo(False)
+            charges._post_adjustment([
                 {
-                    "name": label,
-                    "medical_charge_id": charge.id,
+                    "name": _("%(charge)s stays reversed: %(reason)s",
+                              charge=item.medical_charge_id.display_name, reason=reason),
+                    "medical_charge_id": item.medical_charge_id.id,
                     "medical_entry_kind": item.medical_entry_kind,
                     "medical_party_role": item.medical_party_role,
                     "medical_write_off_reason_id": item.medical_write_off_reason_id.id,
@@ -235,8 +235,8 @@ class AccountMove(models.Model):
                     "tax_repartition_line_id": item.tax_repartition_line_id.id,
                     "tax_base_amount": item.tax_base_amount,
                 }
-                for item in charge_items
-            ], label)
+                for item in company_items
+            ], _("Reversed charges stay reversed: %(reason)s", reason=reason))
 
     # ------------------------------------------------------------------
     # Protection of billing entries

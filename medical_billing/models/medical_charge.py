@@ -822,22 +822,25 @@ class MedicalCharge(models.Model):
         open_items._medical_reconcile()
         self.invalidate_recordset()
         figures = self._ledger_figures()
-        for charge in self:
-            currency = charge.currency_id
+        for charges in self.grouped("company_id").values():
+            # One entry per company carries every charge's credit.
             line_vals = []
-            label = _("Credit left by the undo of %(reason)s: %(charge)s", reason=reason,
-                      charge=charge.display_name)
-            for role, __ in PARTY_ROLES:
-                due = figures[charge.id][role]["due"]
-                if currency.compare_amounts(due, 0) >= 0:
-                    continue
-                carried = charge._prepare_receivable_line_vals(role, -due, "payment", label)
-                line_vals += [carried, {
-                    **carried, "medical_charge_id": False, "balance": due,
-                    "date_maturity": False,
-                }]
+            for charge in charges:
+                currency = charge.currency_id
+                label = _("Credit left by the undo of %(reason)s: %(charge)s", reason=reason,
+                          charge=charge.display_name)
+                for role, __ in PARTY_ROLES:
+                    due = figures[charge.id][role]["due"]
+                    if currency.compare_amounts(due, 0) >= 0:
+                        continue
+                    carried = charge._prepare_receivable_line_vals(role, -due, "payment", label)
+                    line_vals += [carried, {
+                        **carried, "medical_charge_id": False, "balance": due,
+                        "date_maturity": False,
+                    }]
             if line_vals:
-                charge._post_adjustment(line_vals, label)
+                charges._post_adjustment(
+                    line_vals, _("Credit left by the undo of %(reason)s", reason=reason))
         for company, charges in self.grouped("company_id").items():
             charges.patient_id._medical_apply_credits(company)
 

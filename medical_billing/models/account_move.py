@@ -220,8 +220,10 @@ class AccountMove(models.Model):
             charges = company_items.medical_charge_id.sudo(False)
             charges._post_adjustment([
                 {
-                    "name": _("%(charge)s stays reversed: %(reason)s",
-                              charge=item.medical_charge_id.display_name, reason=reason),
+                    # env._: Odoo's _ finds no language inside a comprehension.
+                    "name": self.env._("%(charge)s stays reversed: %(reason)s",
+                                       charge=item.medical_charge_id.display_name,
+                                       reason=reason),
                     "medical_charge_id": item.medical_charge_id.id,
                     "medical_entry_kind": item.medical_entry_kind,
                     "medical_party_role": item.medical_party_role,

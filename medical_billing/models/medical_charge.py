@@ -584,6 +584,9 @@ class MedicalCharge(models.Model):
             raise UserError(_("Select draft charges to post: these are already posted."))
         charges.company_id._medical_check_setup()
         charges._check_postable()
+        # A payment posted meanwhile for one of these patients would not see these charges
+        # and leave its money unapplied beside them: post one after the other.
+        charges.patient_id._medical_lock_for_payment()
         warnings = {charge: charge.coverage_warning for charge in charges
                     if charge.coverage_warning}
         visits = charges.sorted(lambda c: (c.case_id.id, c.date_service, c.id)).grouped(

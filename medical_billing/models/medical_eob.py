@@ -85,6 +85,9 @@ class MedicalEob(models.Model):
         for eob in self:
             if eob.state != "draft":
                 raise UserError(_("%(eob)s is already posted.", eob=eob.name))
+            # Its patient responsibility and a patient payment posted meanwhile would each
+            # miss the other: post one after the other.
+            eob.line_ids.charge_id.patient_id._medical_lock_for_payment()
             eob._check_postable()
             journal = eob.company_id.medical_payer_payment_journal_id
             eob.company_id._medical_check_open_date(eob.date, journal)

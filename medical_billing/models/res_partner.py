@@ -246,9 +246,12 @@ class ResPartner(models.Model):
         """Serialise money applied to the same patient. Updating the row makes a concurrent
         transaction wait here, then fail with a serialization error and be retried on a
         fresh snapshot, so it never applies a balance this one already applied."""
+        if not self:
+            return
+        # The serialization error is expected and retried: no "bad query" in the log.
         self.env.cr.execute(SQL(
             "UPDATE res_partner SET write_date = write_date WHERE id IN %s", tuple(self.ids),
-        ))
+        ), log_exceptions=False)
 
     def _medical_open_charge_dues(self, company):
         """What the patient owes on each posted charge, oldest first (DOS, then charge):

@@ -20,3 +20,4 @@ from . import test_frozen_records
 from . import test_entry_protection
 from . import test_patient_data
 from . import test_roles
+from . import test_concurrency

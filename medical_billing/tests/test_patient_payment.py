@@ -1,9 +1,5 @@
-import threading
-
-import psycopg2.errors
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -182,39 +178,3 @@ class TestPatientPayment(MedicalBillingCommon):
             payment.unlink()
         with self.assertRaisesRegex(UserError, "reason"):
             payment._delete("")
-
-    def test_concurrent_payments_for_one_patient_serialise(self):
-        """A second transaction that applies money to the same patient waits for the first,
-        then fails with a serialization error (and is retried on a fresh snapshot) instead
-        of applying balances the first one already applied."""
-        partner_id = self.env.ref("base.partner_admin").id  # a committed row
-        db = sql_db.db_connect(self.env.cr.dbname)
-        first, second = db.cursor(), db.cursor()
-        outcome = {}
-        try:
-            second.execute("SELECT 1")  # the second transaction's snapshot starts here
-            api.Environment(first, SUPERUSER_ID, {})["res.partner"].browse(
-                partner_id)._medical_lock_for_payment()
-            # Built here, not in the thread: building an environment takes the registry,
-            # whose lock Odoo's test runner holds while it runs the tests.
-            second_patient = api.Environment(second, SUPERUSER_ID, {})["res.partner"].browse(
-                partner_id)
-
-            def pay_in_second_transaction():
-                try:
-                    second_patient._medical_lock_for_payment()
-                    outcome["second"] = "applied"
-                except psycopg2.errors.SerializationFailure:
-                    outcome["second"] = "must retry"
-
-            thread = threading.Thread(target=pay_in_second_transaction)
-            thread.start()
-            thread.join(timeout=1.0)
-            self.assertTrue(thread.is_alive(), "The second transaction waits for the first")
-            first.commit()
-            thread.join(timeout=10.0)
-            self.assertEqual(outcome.get("second"), "must retry")
-        finally:
-            second.rollback()
-            second.close()
-            first.close()

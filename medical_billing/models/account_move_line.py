@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-from .account_partial_reconcile import PENDING_MATCHING_KEY, write_at_flush
+from .medical_complete_values import defined_in_known_module, medical_kept_fields
 from .medical_posted_guard import billing_operation_method, in_billing_operation
 
 PARTY_ROLES = [
@@ -102,9 +102,12 @@ class AccountMoveLine(models.Model):
     def _sanitize_vals(self, vals):
         # Entries created by account.move._medical_create_entries give each item's balance,
         # debit and credit, consistent; Odoo would drop debit and credit, and then compute
-        # them again on a draft record.
+        # them again on a draft record. Kept only while no other module sanitizes values
+        # or computes debit and credit its own way (see medical.complete.values.mixin).
         if self.env.context.get("medical_complete_vals") \
-                and {"balance", "debit", "credit"} <= vals.keys():
+                and {"balance", "debit", "credit"} <= vals.keys() \
+                and {"debit", "credit"} <= medical_kept_fields(self) \
+                and defined_in_known_module(type(self), "_sanitize_vals"):
             return vals
         return super()._sanitize_vals(vals)
 
@@ -123,11 +126,6 @@ class AccountMoveLine(models.Model):
         party's unapplied credits (or open debits) on that account. One batched
         reconciliation for all of them, as a billing operation (by hand, billing receivables
         are not reconciled: see _reconcile_plan).
-
-        Each row version of a journal item goes into every index of the table, so each item
-        is written once, at the end: the items just posted, their residuals, and the full
-        reconciles and matching numbers that Odoo writes in SQL passes of their own
-        (account.full.reconcile.create, _medical_number_matches) wait in the cache.
 
         Runs as superuser: billing roles have no accounting rights, and billing code calls
         it on the items it has just posted; the items found are those of their companies."""
@@ -164,46 +162,7 @@ class AccountMoveLine(models.Model):
         if plan:
             # No line sync of the reconciled entries (Odoo's would read their items, writing
             # the items just posted): reconciling changes none of the lines it syncs.
-            pending = []
-            lines.with_context(**{PENDING_MATCHING_KEY: pending}, skip_invoice_sync=True) \
-                ._reconcile_plan(plan)
-            lines.browse(pending)._medical_number_matches()
-            self.env.flush_all()
-
-    def _medical_number_matches(self):
-        """Give these reconciled items, and every item matched with them, the matching
-        number Odoo gives (account.partial.reconcile._update_matching_number): the id of
-        their full reconcile, else "P" and the smallest id of the partials that connect
-        them. The numbers wait in the cache for the next flush."""
-        items = self._all_reconciled_lines()
-        parent = {}  # item id -> an item id of its group; a group's root points at itself
-        smallest = {}  # root -> smallest partial id of the group
-
-        def root(item_id):
-            path = []
-            while parent[item_id] != item_id:
-                path.append(item_id)
-                item_id = parent[item_id]
-            parent.update(dict.fromkeys(path, item_id))
-            return item_id
-
-        for partial in (items.matched_debit_ids | items.matched_credit_ids).sorted("id"):
-            ends = [root(parent.setdefault(item_id, item_id))
-                    for item_id in (partial.debit_move_id.id, partial.credit_move_id.id)]
-            kept, merged = min(ends), max(ends)
-            parent[merged] = kept
-            smallest[kept] = min(smallest.get(kept, partial.id), smallest.pop(merged, partial.id))
-        changed = {}
-        for item in items | self.browse(list(parent)):
-            if item.id not in parent:
-                number = False
-            elif item.full_reconcile_id:
-                number = str(item.full_reconcile_id.id)
-            else:
-                number = f"P{smallest[root(item.id)]}"
-            if item.matching_number != number:
-                changed[item.id] = number
-        write_at_flush(self.browse(changed), "matching_number", list(changed.values()))
+            lines.with_context(skip_invoice_sync=True)._reconcile_plan(plan)
 
     def _medical_residual_by(self, groupby, domain):
         """Open amount of posted billing receivables of the user's companies, summed per

@@ -95,8 +95,8 @@ class TestLedger(MedicalBillingCommon):
         self.assertTieOut()
 
     def test_billing_items_hold_the_values_odoo_computes(self):
-        """Billing entries are created with the stored values Odoo would compute (see
-        medical.complete.values.mixin): computing every one of them again changes none."""
+        """Billing entries hold the stored values Odoo computes: computing every one of them
+        again changes none (a module that computes one of them differently is obeyed)."""
         self._every_kind_of_operation()
         self._post_charge(self.code_supplement, date_service="2026-03-18")  # taxed
         moves = self.env["account.move"].search([("journal_id", "in", [

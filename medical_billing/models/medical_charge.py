@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from markupsafe import escape
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -187,6 +189,15 @@ class MedicalCharge(models.Model):
         search="_search_aging_bucket",
     )
     aging_color = fields.Integer(compute="_compute_aging")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A charge's trail starts when it is posted (its tracked state, its entry): a
+        # "created" message for every code entered would bury a busy case's chatter, and
+        # costs a quarter of creating charges in batches (Odoo's own flag).
+        charges = super(MedicalCharge, self.with_context(mail_create_nolog=True)).create(
+            vals_list)
+        return charges.with_env(self.env)
 
     # ------------------------------------------------------------------
     # Computes
@@ -603,12 +614,27 @@ class MedicalCharge(models.Model):
         # Write the posted items in one pass: the credit lookup below would write their state
         # alone, then their entry number in a second pass over the same rows.
         moves.line_ids.flush_recordset()
-        charges.write({"state": "posted"})
+        # No tracking message per charge (a batch posts thousands): each case's chatter
+        # says which charges were posted, in which entries (which keep who and when).
+        charges.with_context(tracking_disable=True).write({"state": "posted"})
         for move, visit in zip(moves, visits.values(), strict=True):
             visit.move_id = move
+        charges._log_posting()
         for company, company_charges in charges.grouped("company_id").items():
             company_charges.patient_id._medical_apply_credits(company)
         return charges._coverage_notification(warnings)
+
+    def _log_posting(self):
+        """One message on each case: the charges just posted and their entries."""
+        bodies = {
+            case.id: escape(self.env._(
+                "Charges posted: %(charges)s (%(entries)s).",
+                charges=", ".join(case_charges.mapped("display_name")),
+                entries=", ".join(case_charges.move_id.sudo().mapped("name")),
+            ))
+            for case, case_charges in self.grouped("case_id").items()
+        }
+        self.case_id._message_log_batch(bodies=bodies)
 
     def _coverage_notification(self, warnings):
         """Posted charges that no policy covers bill the patient in full: say so to the user

@@ -129,3 +129,29 @@ class TestChargePosting(MedicalBillingCommon):
         charge.with_user(self.front_desk).action_post()
         self.assertEqual(charge.state, "posted")
         self.assertEqual(charge.with_user(self.front_desk).patient_due, 30.0)
+
+    def test_posting_logs_one_message_on_the_case(self):
+        """A batch posts thousands of charges: the case's chatter says which were posted and
+        in which entry, instead of a tracking message on every charge."""
+        # With mail tracking, which the accounting test base turns off.
+        self.env = self.env(context={**self.env.context, "tracking_disable": False,
+                                     "mail_notrack": False})
+        charges = self._create_charges(
+            {"product_id": self.code_exercise.id},
+            {"product_id": self.code_adjustment.id},
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # as if the charges were saved before posting
+        charge_messages = charges.message_ids
+        case_messages = self.case.message_ids
+        charges.with_user(self.front_desk).action_post()
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking messages are made at commit
+        self.assertEqual(charges.mapped("state"), ["posted", "posted"])
+        self.assertEqual(charges.message_ids, charge_messages)
+        logged = self.case.message_ids - case_messages
+        self.assertEqual(len(logged), 1)
+        for charge in charges:
+            self.assertIn(charge.display_name, logged.body)
+        self.assertIn(charges.move_id.name, logged.body)
+        self.assertEqual(logged.author_id, self.front_desk.partner_id)

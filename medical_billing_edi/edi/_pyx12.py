@@ -9,13 +9,16 @@ segment and its position, and refuses files of the wrong transaction type.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import pyx12.codes
 import pyx12.errors
+import pyx12.map_if
 import pyx12.params
 import pyx12.x12file
 import pyx12.x12n_document
@@ -23,13 +26,18 @@ import pyx12.x12n_document
 from .errors import X12Issue, X12ParseError
 
 _ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
-# pyx12 files trailer mismatches (counts, control numbers) under the header's node, at
-# the trailer's position: name the trailer, which is where the user must look.
-_TRAILER_ERRORS = {
-    "ISA": ("IEA", {"001", "021"}),
-    "GS": ("GE", {"4", "5"}),
-    "ST": ("SE", {"3", "4"}),
+# pyx12 files the envelope errors of its reader under the loop's header, at the
+# trailer's line once the loop is closed; we name the segment each arose at. By pyx12
+# error code, for each header: (its trailer, codes raised at the header itself (a
+# repeated control number), codes of a trailer missing at the end of the file). Every
+# other code (a count or control number that does not match) arises at the trailer.
+_ENVELOPE_ERRORS = {
+    "ISA": ("IEA", {"025"}, {"023"}),
+    "GS": ("GE", {"6"}, set()),
+    "ST": ("SE", {"23"}, {"2"}),
 }
+_BYTE_ORDER_MARK = "\ufeff"
+_UTF8_BYTE_ORDER_MARK = _BYTE_ORDER_MARK.encode()
 
 
 @dataclass(frozen=True)
@@ -72,10 +80,18 @@ class Seg:
         return f"<Seg {self.id}@{self.position}>"
 
 
+@functools.cache
+def _external_code_lists() -> str:
+    """The names of every external code list pyx12 checks, comma-separated."""
+    return ",".join(name for name, _label in pyx12.codes.list_external_codesets())
+
+
 def _params() -> pyx12.params.params:
     params = pyx12.params.params()
-    # Our readers must not trip over code lists that change faster than pyx12's copy.
-    params.set("exclude_external_codes", "")
+    # External code lists (remark, claim status, state codes...) change faster than
+    # pyx12's copy: a newer code must not refuse a file. pyx12 reads "" as "exclude
+    # nothing"; it wants the names of the lists to skip.
+    params.set("exclude_external_codes", _external_code_lists())
     return params
 
 
@@ -146,45 +162,149 @@ def _peek_type(text: str, expected: TransactionType) -> None:
         raise X12ParseError(issues, f"not {expected.label}")
 
 
-def _issues_from_error_tree(doc: dict) -> list[X12Issue]:
-    """Flatten pyx12's JSON error tree (errh_json) into positioned issues."""
-    issues: list[X12Issue] = []
+class _Envelopes:
+    """The ISA, GS and ST loops of a file, each header with the trailer that closed it."""
 
-    def envelope(node: dict, seg_id: str) -> None:
-        trailer, trailer_codes = _TRAILER_ERRORS[seg_id]
-        for err in node.get("errors", []):
-            where = trailer if err["err_cde"] in trailer_codes else seg_id
-            issues.append(
-                X12Issue(where, node.get("cur_line") or 0, err["err_str"], err["err_cde"])
+    def __init__(self, segs: list[Seg]):
+        self.loops: dict[str, list[list]] = {header: [] for header in _ENVELOPE_ERRORS}
+        closes = {trailer: header for header, (trailer, *_codes) in _ENVELOPE_ERRORS.items()}
+        for seg in segs:
+            if seg.id in self.loops:
+                self.loops[seg.id].append([seg, None])
+            elif seg.id in closes and self.loops[closes[seg.id]]:
+                last = self.loops[closes[seg.id]][-1]
+                if last[1] is None:
+                    last[1] = seg
+
+    def faulty(self, kind: str, code: str, line: int) -> tuple[str, int]:
+        """Segment id and position where envelope error ``code`` of the ``kind`` loop
+        that pyx12 reports at ``line`` (the header's or the trailer's) arose."""
+        _trailer, at_header, missing = _ENVELOPE_ERRORS[kind]
+        header, trailer = next(
+            (loop for loop in self.loops[kind] if line in (loop[0].position, _line(loop[1]))),
+            (None, None),
+        )
+        if code in missing:
+            header = self.last_open(kind) or header
+        elif code not in at_header and trailer is not None:
+            header = trailer
+        return (header.id, header.position) if header else (kind, line)
+
+    def last_open(self, kind: str) -> Seg | None:
+        """The last ``kind`` header that no trailer closed, which a trailer missing at the
+        end of the file should have closed."""
+        open_headers = [header for header, trailer in self.loops[kind] if trailer is None]
+        return open_headers[-1] if open_headers else None
+
+
+def _line(seg: Seg | None) -> int | None:
+    return seg.position if seg else None
+
+
+class _RepeatCounts:
+    """Repeats of the segments whose map node shares its path with a sibling node.
+
+    pyx12 counts repeats by map path, and the 999's IK3 loop has two CTX nodes on one
+    path (segment context, at most 9; business unit, at most 1): the guide's own
+    example, one of each, "exceeds" the business unit's maximum. Count them by node.
+    """
+
+    def __init__(self) -> None:
+        # by id: pyx12 nodes compare equal by id and parent (both CTX are "equal");
+        # each entry keeps its node, so that no other node reuses the id.
+        self._nodes: dict[int, tuple[object, bool, bool]] = {}
+        self._loop_starts: dict[int, int] = {}
+        self._counts: dict[tuple[int, int], int] = {}
+        # position -> the right message for pyx12's count error there ("": no error)
+        self.verdicts: dict[int, str] = {}
+
+    def see(self, node, position: int) -> None:
+        info = self._nodes.get(id(node))
+        if info is None:
+            info = self._nodes[id(node)] = (node, *_node_info(node))
+        _node, starts_loop, shared = info
+        if starts_loop:
+            self._loop_starts[id(node.parent)] = position
+        if shared:
+            instance = (id(node), self._loop_starts.get(id(node.parent), 0))
+            count = self._counts[instance] = self._counts.get(instance, 0) + 1
+            limit = node.get_max_repeat()
+            self.verdicts[position] = (
+                ""
+                if count <= limit
+                else f"{node.name} segment {node.id} repeated {count} times in its loop "
+                f"(at most {limit} allowed)"
             )
 
+    def fix(self, position: int, err: dict) -> str | None:
+        """The message of pyx12 error ``err`` at ``position``; None when it is wrong."""
+        if err["err_cde"] != "5" or position not in self.verdicts:
+            return err["err_str"]
+        return self.verdicts[position] or None
+
+
+def _node_info(node) -> tuple[bool, bool]:
+    """(starts its loop, shares its path with a sibling) for a pyx12 map node."""
+    if not isinstance(node, pyx12.map_if.segment_if):
+        return False, False
+    siblings = getattr(node.parent, "pos_map", {}).values()
+    path = node.get_path()
+    shared = any(
+        other is not node
+        and isinstance(other, pyx12.map_if.segment_if)
+        and other.get_path() == path
+        for nodes in siblings
+        for other in nodes
+    )
+    return node.is_first_seg_in_loop(), shared
+
+
+def _envelope_issues(
+    kind: str, node: dict, envelopes: Callable[[], _Envelopes]
+) -> Iterator[X12Issue]:
+    line = node.get("cur_line") or 0
+    for err in node.get("errors", []):
+        seg_id, position = envelopes().faulty(kind, err["err_cde"], line)
+        yield X12Issue(seg_id, position, err["err_str"], err["err_cde"])
+
+
+def _segment_issues(seg: dict, repeats: _RepeatCounts) -> Iterator[X12Issue]:
+    where = dict(
+        segment_id=seg["seg_id"] or "?",
+        position=seg.get("cur_line") or 0,
+        set_position=seg.get("seg_count"),
+    )
+    for err in seg.get("errors", []):
+        message = repeats.fix(where["position"], err)
+        if message is not None:
+            yield X12Issue(message=message, code=err["err_cde"], **where)
+    for ele in seg.get("elements", []):
+        ref = f"{seg['seg_id']}{int(ele['ele_pos']):02d}"
+        if ele.get("subele_pos"):
+            ref += f"-{int(ele['subele_pos'])}"
+        for err in ele.get("errors", []):
+            message = err["err_str"]
+            if err.get("err_val"):
+                message += f" (value '{err['err_val']}')"
+            yield X12Issue(message=message, code=err["err_cde"], element=ref, **where)
+
+
+def _issues_from_error_tree(doc: dict, segs: list[Seg], repeats: _RepeatCounts) -> list[X12Issue]:
+    """Flatten pyx12's JSON error tree (errh_json) into positioned issues.
+
+    ``segs`` holds at least the file's envelope segments, to name the one each
+    envelope error arose at; ``repeats`` corrects pyx12's repeat counts.
+    """
+    envelopes = functools.cache(lambda: _Envelopes(segs))  # built on the first error only
+    issues: list[X12Issue] = []
     for isa in doc.get("interchanges", []):
-        envelope(isa, "ISA")
+        issues += _envelope_issues("ISA", isa, envelopes)
         for group in isa.get("groups", []):
-            envelope(group, "GS")
+            issues += _envelope_issues("GS", group, envelopes)
             for tset in group.get("transactions", []):
-                envelope(tset, "ST")
+                issues += _envelope_issues("ST", tset, envelopes)
                 for seg in tset.get("segments", []):
-                    where = dict(
-                        segment_id=seg["seg_id"] or "?",
-                        position=seg.get("cur_line") or 0,
-                        set_position=seg.get("seg_count"),
-                    )
-                    for err in seg.get("errors", []):
-                        issues.append(
-                            X12Issue(message=err["err_str"], code=err["err_cde"], **where)
-                        )
-                    for ele in seg.get("elements", []):
-                        ref = f"{seg['seg_id']}{int(ele['ele_pos']):02d}"
-                        if ele.get("subele_pos"):
-                            ref += f"-{int(ele['subele_pos'])}"
-                        for err in ele.get("errors", []):
-                            message = err["err_str"]
-                            if err.get("err_val"):
-                                message += f" (value '{err['err_val']}')"
-                            issues.append(
-                                X12Issue(message=message, code=err["err_cde"], element=ref, **where)
-                            )
+                    issues += _segment_issues(seg, repeats)
     issues.sort(key=lambda issue: issue.position)
     return issues
 
@@ -201,17 +321,26 @@ def _quiet_pyx12():
         logger.setLevel(level)
 
 
-def _validate(text: str, on_segment: Callable | None = None) -> list[X12Issue]:
+def _validate(text: str, segs: list[Seg], on_segment: Callable | None = None) -> list[X12Issue]:
+    """pyx12's validation of ``text``; ``segs`` must hold its envelope segments by the
+    end of the run (``on_segment`` may be what fills it)."""
     errors_json = io.StringIO()
+    repeats = _RepeatCounts()
+
+    def callback(seg, src, node, valid) -> None:
+        if on_segment is not None:
+            on_segment(seg, src, node, valid)
+        repeats.see(node, src.get_cur_line())
+
     try:
         with _quiet_pyx12():
             pyx12.x12n_document.x12n_document(
-                _params(), io.StringIO(text), None, None, fd_json=errors_json, callback=on_segment
+                _params(), io.StringIO(text), None, None, fd_json=errors_json, callback=callback
             )
     except pyx12.errors.EngineError as exc:
         return [X12Issue("GS", 2, f"pyx12 has no map for this file: {exc}")]
     raw = errors_json.getvalue()
-    return _issues_from_error_tree(json.loads(raw)) if raw else []
+    return _issues_from_error_tree(json.loads(raw), segs, repeats) if raw else []
 
 
 def validate(text: str | bytes) -> list[X12Issue]:
@@ -219,26 +348,27 @@ def validate(text: str | bytes) -> list[X12Issue]:
     text = _as_text(text)
     reader = _reader(text)
     last: Seg | None = None
+    envelope: list[Seg] = []
     for seg in reader:
         last = Seg(seg.get_seg_id() or "", (), reader.get_cur_line(), None)
-    return _validate(text) + _check_tail(text, reader, last)
+        if last.id in _ENVELOPE:
+            envelope.append(last)
+    return _validate(text, envelope) + _check_tail(text, reader, last)
 
 
 def _as_text(data: str | bytes) -> str:
+    """``data`` as text, without the byte-order mark and blank lines before the ISA
+    that clearinghouse downloads often carry."""
     if isinstance(data, bytes):
+        skipped = len(_UTF8_BYTE_ORDER_MARK) if data.startswith(_UTF8_BYTE_ORDER_MARK) else 0
         try:
-            return data.decode("ascii")
+            data = data[skipped:].decode("ascii")
         except UnicodeDecodeError as exc:
+            byte, offset = exc.object[exc.start], skipped + exc.start  # offset in the file
             raise X12ParseError(
-                [
-                    X12Issue(
-                        "?",
-                        1,
-                        f"not ASCII text: byte {exc.object[exc.start]:#x} at offset {exc.start}",
-                    )
-                ]
+                [X12Issue("?", 1, f"not ASCII text: byte {byte:#x} at offset {offset}")]
             ) from None
-    return data
+    return data.removeprefix(_BYTE_ORDER_MARK).lstrip()
 
 
 def read_segments(data: str | bytes, expected: TransactionType, validate: bool = True) -> list[Seg]:
@@ -248,7 +378,7 @@ def read_segments(data: str | bytes, expected: TransactionType, validate: bool =
     the same pass; without it only pyx12's envelope checks (control numbers, segment
     and group counts, HL numbering, missing trailers) run.
     """
-    text = _as_text(data).lstrip()
+    text = _as_text(data)
     if not text.startswith("ISA"):
         raise X12ParseError(
             [X12Issue(text[:3] or "?", 1, "file does not start with an ISA segment")],
@@ -267,7 +397,7 @@ def read_segments(data: str | bytes, expected: TransactionType, validate: bool =
             except Exception as exc:  # re-raised below
                 failures.append(exc)
 
-        issues = _validate(text, collect)
+        issues = _validate(text, segs, collect)  # collect fills segs first
         if failures:
             raise failures[0]
         tail_reader = _reader(text)
@@ -285,7 +415,7 @@ def read_segments(data: str | bytes, expected: TransactionType, validate: bool =
             )
             issues += _reader_issues(tail_reader.pop_errors(), segs[-1])
         tail_reader.cleanup()
-        issues += _reader_issues(tail_reader.pop_errors(), segs[-1] if segs else None)
+        issues += _missing_trailer_issues(tail_reader.pop_errors(), segs)
     issues += _check_tail(text, tail_reader, segs[-1] if segs else None)
     issues += _missing_set(segs)
     if issues:
@@ -299,6 +429,20 @@ def _reader_issues(errors, seg: Seg | None) -> list[X12Issue]:
     for _kind, code, message, _value, line in errors:
         position = line or (seg.position if seg else 0)
         issues.append(X12Issue(seg.id if seg else "?", position, message, code))
+    return issues
+
+
+def _missing_trailer_issues(errors, segs: list[Seg]) -> list[X12Issue]:
+    """Trailers pyx12's reader found missing at the end, named at the header left open."""
+    if not errors:
+        return []
+    envelopes = _Envelopes(segs)
+    issues = []
+    for kind, code, message, _value, _line in errors:
+        kind = kind.upper()
+        seg = envelopes.last_open(kind) if kind in _ENVELOPE_ERRORS else None
+        seg = seg or (segs[-1] if segs else None)
+        issues.append(X12Issue(seg.id if seg else "?", seg.position if seg else 0, message, code))
     return issues
 
 

@@ -69,6 +69,31 @@ class Party:
 
 # --------------------------------------------------------------------------- 999
 
+SITUATIONAL_TRIGGER = "SITUATIONAL TRIGGER"
+
+
+@dataclass(frozen=True)
+class ErrorContext:
+    """CTX: what a 999 error relates to.
+
+    Either the business unit it belongs to (``name`` is the element, e.g. CLM01, and
+    ``reference`` its value, e.g. the patient control number), or a situational trigger:
+    the segment and element whose value made the faulty segment or element required.
+    """
+
+    name: str
+    reference: str = ""
+    segment_id: str = ""
+    position: int | None = None
+    loop_id: str = ""
+    element_position: int | None = None
+    component: int | None = None
+    reference_number: str = ""
+
+    @property
+    def is_business_unit(self) -> bool:
+        return self.name != SITUATIONAL_TRIGGER
+
 
 @dataclass(frozen=True)
 class ElementError:
@@ -79,6 +104,7 @@ class ElementError:
     reference_number: str
     code: str
     bad_value: str = ""
+    contexts: tuple[ErrorContext, ...] = ()
 
     @property
     def description(self) -> str:
@@ -104,6 +130,12 @@ class SegmentError:
     loop_id: str
     code: str
     elements: tuple[ElementError, ...] = ()
+    contexts: tuple[ErrorContext, ...] = ()
+
+    @property
+    def business_unit(self) -> ErrorContext | None:
+        """The CTX naming what the segment belongs to (e.g. CLM01 and the claim's number)."""
+        return next((ctx for ctx in self.contexts if ctx.is_business_unit), None)
 
     @property
     def description(self) -> str:
@@ -112,6 +144,9 @@ class SegmentError:
     @property
     def explanation(self) -> str:
         loop = f" in loop {self.loop_id}" if self.loop_id else ""
+        unit = self.business_unit
+        if unit is not None:
+            loop += f" ({unit.name} {unit.reference})"
         text = f"Segment {self.segment_id} at position {self.position}{loop}: {self.description}"
         return "; ".join([text, *(element.explanation for element in self.elements)])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from . import _reading
@@ -11,6 +11,7 @@ from ._values import ZERO, amount
 from .results import (
     BalanceViolation,
     ElementError,
+    ErrorContext,
     FunctionalAck,
     SegmentError,
     TransactionSetAck,
@@ -43,14 +44,29 @@ def _codes(seg: Seg, indexes: range) -> tuple[str, ...]:
     return tuple(seg[index] for index in indexes if seg[index])
 
 
+def _number(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
 @dataclass
 class _SegmentError:
     seg: Seg
     elements: list[ElementError] = field(default_factory=list)
+    contexts: list[ErrorContext] = field(default_factory=list)
+
+    def add_context(self, context: ErrorContext) -> None:
+        """A CTX after an IK4 is that element's context (loop 2110), else the segment's."""
+        if self.elements:
+            last = self.elements[-1]
+            self.elements[-1] = replace(last, contexts=(*last.contexts, context))
+        else:
+            self.contexts.append(context)
 
     def build(self) -> SegmentError:
         seg = self.seg
-        return SegmentError(seg[1], _int(seg, 2), seg[3], seg[4], tuple(self.elements))
+        return SegmentError(
+            seg[1], _int(seg, 2), seg[3], seg[4], tuple(self.elements), tuple(self.contexts)
+        )
 
 
 @dataclass
@@ -83,6 +99,21 @@ def _element_error(seg: Seg) -> ElementError:
     )
 
 
+def _context(seg: Seg) -> ErrorContext:
+    name = seg.composite(1)  # CTX01: context name, and reference for a business unit
+    where = seg.composite(5)  # CTX05: element, component
+    return ErrorContext(
+        name=name[0] if name else "",
+        reference=name[1] if len(name) > 1 else "",
+        segment_id=seg[2],
+        position=_number(seg[3]),
+        loop_id=seg[4],
+        element_position=_number(where[0]) if where else None,
+        component=_number(where[1]) if len(where) > 1 else None,
+        reference_number=seg[6],
+    )
+
+
 def _ack(segs: list[Seg]) -> FunctionalAck:
     header: dict = {"control_number": segs[0][2]}
     sets: list[_SetAck] = []
@@ -99,6 +130,8 @@ def _ack(segs: list[Seg]) -> FunctionalAck:
             current.errors.append(_SegmentError(seg))
         elif sid == "IK4" and current is not None and current.errors:
             current.errors[-1].elements.append(_element_error(seg))
+        elif sid == "CTX" and current is not None and current.errors:
+            current.errors[-1].add_context(_context(seg))
         elif sid == "IK5" and current is not None:
             current.status_code = seg[1]
             current.error_codes = _codes(seg, ERROR_CODE_ELEMENTS)

@@ -1,7 +1,9 @@
 from odoo.tests import tagged
 
 from ..edi import X12ParseError, read_277ca, read_835, read_999
-from .common import EdiCase, fixture
+from .common import EdiCase, fixture, segments
+
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @tagged("post_install", "-at_install")
@@ -87,3 +89,51 @@ class TestMalformedFiles(EdiCase):
             read_835, text, "DTM", 22, "not a CCYYMMDD date", validate=False
         )
         self.assertEqual(issues[0].element, "DTM02")
+
+    def test_envelope_errors_name_the_faulty_segment(self):
+        """A repeated control number at the repeated header, a mismatch at the trailer,
+        a trailer missing at the header it should have closed."""
+        lines = [f"{seg}~\n" for seg in segments(fixture("999_accepted.x12"))]
+        isa, gs, st, *body, se, ge, iea = lines
+        group = gs + st + "".join(body) + se + ge  # positions 2..9
+        tset = st + "".join(body) + se  # positions 3..8
+        next_isa, next_iea = isa.replace("301", "302"), iea.replace("301", "302")
+        cases = [
+            (isa + group + next_isa + group + next_iea, "ISA", 1, "(IEA=000000301) missing"),
+            (isa + group + iea + isa + group + iea, "ISA", 11, "not unique"),
+            (isa + group + group + iea.replace("IEA*1", "IEA*2"), "GS", 10, "not unique"),
+            (isa + gs + tset + tset + ge.replace("GE*1", "GE*2") + iea, "ST", 9, "not unique"),
+            (isa + group + iea.replace("000000301", "000000399"), "IEA", 10, "does not match"),
+            (isa + group + iea.replace("IEA*1", "IEA*3"), "IEA", 10, "is wrong"),
+            (isa + gs + tset + ge.replace("GE*1*301", "GE*1*399") + iea, "GE", 9, "does not match"),
+            (isa + gs + tset + ge.replace("GE*1", "GE*2") + iea, "GE", 9, "is wrong"),
+            (isa + gs + tset.replace("SE*6*0001", "SE*6*9") + ge + iea, "SE", 8, "does not match"),
+        ]
+        for text, segment_id, position, words in cases:
+            for validate in (True, False):
+                with self.subTest(segment_id=segment_id, words=words, validate=validate):
+                    issues = self.assertRejected(
+                        read_999, text, segment_id, position, words, validate=validate
+                    )
+                    self.assertEqual(
+                        [(i.segment_id, i.position) for i in issues if words in i.message],
+                        [(segment_id, position)],
+                    )
+
+    def test_byte_order_mark_and_leading_blank_lines(self):
+        text = fixture("999_accepted.x12")
+        expected = read_999(text)
+        for data in (
+            UTF8_BOM + text.encode("ascii"),
+            "\ufeff" + text,
+            UTF8_BOM + b"\r\n\r\n" + text.encode("ascii"),
+            "\ufeff\n " + text,
+        ):
+            for validate in (True, False):
+                with self.subTest(data=data[:6], validate=validate):
+                    self.assertEqual(read_999(data, validate=validate), expected)
+            self.assertValidX12(data)
+        # A bad byte further on is still named at its offset in the file as received.
+        data = UTF8_BOM + text.encode("ascii").replace(b"HEALTHYCLINIC", b"HEALTHYCL\xcdNIC", 1)
+        offset = data.index(b"\xcd")
+        self.assertRejected(read_999, data, "?", 1, f"byte 0xcd at offset {offset}")

@@ -3,6 +3,7 @@ import datetime
 from odoo.tests import tagged
 
 from ..edi import read_277ca
+from ..edi.codes import UNKNOWN
 from .common import D, EdiCase, fixture
 
 
@@ -66,3 +67,14 @@ class TestRead277CA(EdiCase):
         self.assertEqual(
             found, {("qc_total", "QTY", D(1), D(2)), ("yy_total", "AMT", D(200), D(250))}
         )
+
+    def test_status_code_newer_than_pyx12s_list(self):
+        """pyx12's copy of the claim status codes stops at 771: a newer one is kept."""
+        text = fixture("277ca_clearinghouse_rejected.x12").replace("STC*A7:562:82", "STC*A7:799:82")
+        self.assertValidX12(text)
+        (report,) = read_277ca(text)
+        status = report.claims[1].statuses[0]
+        self.assertEqual((status.category, status.code, status.entity), ("A7", "799", "82"))
+        self.assertEqual(status.description, UNKNOWN)
+        self.assertFalse(report.claims[1].accepted)
+        self.assertTrue(report.is_balanced)

@@ -2,7 +2,7 @@ import datetime
 
 from odoo.tests import tagged
 
-from ..edi import ClaimStatus, X12BalanceError, read_835
+from ..edi import ClaimStatus, X12BalanceError, X12ParseError, read_835
 from ..edi.codes import UNKNOWN
 from .common import D, EdiCase, fixture
 
@@ -158,6 +158,24 @@ class TestRead835(EdiCase):
         adjustment = remittance.claims[1].service_lines[0].adjustments[0]
         self.assertEqual((adjustment.reason, adjustment.reason_description), ("Z99", UNKNOWN))
         self.assertTrue(remittance.is_balanced)
+
+    def test_codes_newer_than_pyx12s_lists(self):
+        """N830 (No Surprises Act) and a payee in Newfoundland (NL): pyx12's copies of
+        the remark code and state lists stop earlier; such codes are read as sent."""
+        text = fixture("835_current_codes.x12")
+        for validate in (True, False):
+            (remittance,) = read_835(text, validate=validate)
+            (claim,) = remittance.claims
+            self.assertEqual([r.code for r in claim.remarks], ["N830"])
+            self.assertEqual([r.code for r in claim.service_lines[0].remarks], ["N830"])
+            self.assertTrue(remittance.is_balanced)
+        self.assertEqual(claim.remarks[0].description, UNKNOWN)  # not in data/codes.csv
+        self.assertValidX12(text)
+        # The guide's own code lists are still checked: 99 is no claim status (CLP02).
+        with self.assertRaises(X12ParseError) as caught:
+            read_835(text.replace("CLP*PCN5001*1*", "CLP*PCN5001*99*"))
+        (issue,) = caught.exception.issues
+        self.assertEqual((issue.segment_id, issue.position, issue.element), ("CLP", 16, "CLP02"))
 
     def test_without_validation_reads_the_same(self):
         for name in ("835_paid.x12", "835_reversal.x12", "835_provider_adjustments.x12"):

@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from ..edi import AckStatus, X12BalanceError, read_999
+from ..edi import AckStatus, X12BalanceError, X12ParseError, read_999
 from .common import EdiCase, fixture
 
 
@@ -71,3 +71,53 @@ class TestRead999(EdiCase):
         self.assertEqual((violation.rule, violation.segment_id), ("group_status", "AK9"))
         with self.assertRaises(X12BalanceError):
             read_999(text, strict=True)
+
+    def test_segment_and_business_unit_contexts(self):
+        """The guide's IK3 may carry a segment context and the claim's CLM01 (two CTX)."""
+        text = fixture("999_contexts.x12")
+        self.assertValidX12(text)
+        self.assertEqual(read_999(text, validate=False), read_999(text))
+        (ack,) = read_999(text)
+        (tset,) = ack.transaction_sets
+        missing_ref, bad_line = tset.segment_errors
+        trigger, claim = missing_ref.contexts
+        self.assertEqual(
+            (
+                trigger.name,
+                trigger.segment_id,
+                trigger.position,
+                trigger.loop_id,
+                trigger.element_position,
+                trigger.component,
+                trigger.reference_number,
+            ),
+            ("SITUATIONAL TRIGGER", "CLM", 24, "2300", 5, 3, "1325"),
+        )
+        self.assertEqual((claim.name, claim.reference), ("CLM01", "PCN0007"))
+        self.assertEqual(missing_ref.business_unit, claim)
+        self.assertEqual(missing_ref.elements, ())
+        # The CTX after an IK4 is that element's context, not the segment's.
+        self.assertEqual([(c.name, c.reference) for c in bad_line.contexts], [("CLM01", "PCN0008")])
+        (element,) = bad_line.elements
+        (element_trigger,) = element.contexts
+        self.assertEqual(
+            (element_trigger.segment_id, element_trigger.element_position), ("CLM", 11)
+        )
+        self.assertEqual(
+            tset.explanations[1],
+            "Segment REF at position 31 in loop 2300 (CLM01 PCN0007): "
+            "Implementation-dependent segment missing",
+        )
+
+    def test_business_unit_context_once_per_segment_error(self):
+        """Two business-unit CTX in one IK3 loop are still refused (the guide allows one)."""
+        text = (
+            fixture("999_contexts.x12")
+            .replace("CTX*CLM01:PCN0007~\n", "CTX*CLM01:PCN0007~\nCTX*CLM01:PCN0009~\n")
+            .replace("SE*13*0001", "SE*14*0001")
+        )
+        with self.assertRaises(X12ParseError) as caught:
+            read_999(text)
+        (issue,) = caught.exception.issues
+        self.assertEqual((issue.segment_id, issue.position), ("CTX", 9))
+        self.assertIn("2 times", issue.message)

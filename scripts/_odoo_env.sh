@@ -40,7 +40,10 @@ PY
 
 # Every addon of the repository: the folders holding a manifest.
 REPO_ADDONS=$(cd "$REPO_ROOT" && ls -d */__manifest__.py | cut -d/ -f1 | paste -sd, -)
-export REPO_ADDONS
+# The product's addons: every one but the test modules (named *_test), which the tests
+# install beside them.
+PRODUCT_ADDONS=$(echo "$REPO_ADDONS" | tr , '\n' | grep -v '_test$' | paste -sd, -)
+export REPO_ADDONS PRODUCT_ADDONS
 
 odoo() {
     "$PYTHON" -m odoo --addons-path="$ADDONS_PATH" "$@"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Serves a demo database with every addon of the repository on http://localhost:8069.
+# Serves a demo database with the addons of the repository (not its test modules) on http://localhost:8069.
 # The database (default medical_billing_demo, or DB=...) is created with demo data on the
 # first run and reused afterwards. Log in as admin / admin.
 set -euo pipefail
@@ -16,7 +16,7 @@ PY
 )
 if [ "$exists" = no ]; then
     echo "Creating $DB with demo data (a few minutes)..."
-    odoo -d "$DB" -i "$REPO_ADDONS" --stop-after-init
+    odoo -d "$DB" -i "$PRODUCT_ADDONS" --stop-after-init
 fi
 echo "Serving $DB on http://localhost:$PORT (admin / admin)"
 exec "$PYTHON" -m odoo --addons-path="$ADDONS_PATH" -d "$DB" --db-filter="^$DB\$" \

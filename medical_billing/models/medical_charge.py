@@ -600,10 +600,13 @@ class MedicalCharge(models.Model):
         charges.patient_id._medical_lock_for_payment()
         warnings = {charge: charge.coverage_warning for charge in charges
                     if charge.coverage_warning}
-        visits = charges.sorted(lambda c: (c.case_id.id, c.date_service, c.id)).grouped(
-            lambda c: (c.case_id, c.date_service)
+        # One entry per company and date of service for all the visits posted together
+        # (a day's visits are usually posted at once): Odoo numbers and totals each entry,
+        # which costs more than its items. Each item names its charge and party.
+        days = charges.sorted(lambda c: (c.date_service, c.case_id.id, c.id)).grouped(
+            lambda c: (c.company_id, c.date_service)
         )
-        move_vals = [visit._prepare_visit_move_vals() for visit in visits.values()]
+        move_vals = [day._prepare_day_move_vals() for day in days.values()]
         # The entries come complete (tax lines included) and balanced, and the charges
         # keep the trail in their own chatter: skip Odoo's line syncing and the entries'
         # creation messages, which cost more than the entries themselves in batches.
@@ -617,8 +620,8 @@ class MedicalCharge(models.Model):
         # No tracking message per charge (a batch posts thousands): each case's chatter
         # says which charges were posted, in which entries (which keep who and when).
         charges.with_context(tracking_disable=True).write({"state": "posted"})
-        for move, visit in zip(moves, visits.values(), strict=True):
-            visit.move_id = move
+        for move, day in zip(moves, days.values(), strict=True):
+            day.move_id = move
         charges._log_posting()
         for company, company_charges in charges.grouped("company_id").items():
             company_charges.patient_id._medical_apply_credits(company)
@@ -706,24 +709,24 @@ class MedicalCharge(models.Model):
                     charge=charge.display_name, date=charge.date_service,
                 ))
 
-    def _prepare_visit_move_vals(self):
-        """One balanced entry for the charges of one case and date of service."""
-        case = self.case_id
+    def _prepare_day_move_vals(self):
+        """One balanced entry for these charges of one company and date of service: the
+        items of each visit (case and DOS), whose copay applies once."""
         company = self.company_id
-        copay_left = case._policies_by_role(self[0].date_service).get(
-            "primary", self.env["medical.policy"]
-        ).copay_amount
+        date = self[0].date_service
         line_vals = []
-        for charge in self:
-            shares, copay_left = charge._initial_shares(copay_left)
-            line_vals += charge._prepare_charge_line_vals(shares)
+        for case, visit in self.grouped("case_id").items():
+            copay_left = case._policies_by_role(date).get(
+                "primary", self.env["medical.policy"]
+            ).copay_amount
+            for charge in visit:
+                shares, copay_left = charge._initial_shares(copay_left)
+                line_vals += charge._prepare_charge_line_vals(shares)
         return self.env["account.move"]._medical_entry_vals(
-            company.medical_charge_journal_id, self[0].date_service,
-            # Codes, dates and the account number only: no case title (it may name a
-            # diagnosis), since every invoicing user reads the journal.
-            _("Charges of account %(account)s, DOS %(date)s",
-              account=case.patient_id.sudo().patient_account_number or case.patient_id.id,
-              date=self[0].date_service),
+            company.medical_charge_journal_id, date,
+            # The date only: no patient, case title or diagnosis, since every invoicing
+            # user reads the journal; each item names its charge.
+            _("Charges, DOS %(date)s", date=date),
             line_vals,
         )
 

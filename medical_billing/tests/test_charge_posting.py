@@ -89,6 +89,22 @@ class TestChargePosting(MedicalBillingCommon):
         self.assertEqual(charges.mapped("patient_responsibility"), [30.0, 30.0])
         self.assertTieOut()
 
+    def test_visits_of_one_day_share_an_entry_and_each_pays_its_copay(self):
+        other_case = self.case.copy({"name": "Neck pain"})
+        charges = self._create_charges(
+            {"product_id": self.code_adjustment.id},
+            {"product_id": self.code_exercise.id},
+        ) | self._create_charges({"product_id": self.code_adjustment.id}, case=other_case)
+        charges.action_post()
+        move = charges.move_id
+        self.assertEqual(len(move), 1)
+        self.assertEqual(move.ref, "Charges, DOS 2026-03-02")
+        self.assertNotIn(self.patient.name, move.ref)
+        # The copay applies once per visit (case and DOS): 30.00 on each case's first charge.
+        self.assertEqual(charges.mapped("patient_responsibility"), [30.0, 0.0, 30.0])
+        self.assertEqual(sum(move.line_ids.mapped("balance")), 0.0)
+        self.assertTieOut()
+
     def test_coinsurance_goes_to_patient(self):
         self.policy_primary.write({"copay_amount": 0.0, "coinsurance_percent": 20.0})
         charge = self._post_charge(self.code_exercise)

@@ -51,5 +51,5 @@ class TestPatientData(MedicalBillingCommon):
         entry = charge.move_id
         labels = [entry.ref, *entry.line_ids.mapped("name")]
         self.assertFalse([label for label in labels if "depressive" in (label or "")])
-        self.assertIn(self.patient.patient_account_number, entry.ref)
+        self.assertEqual(entry.ref, "Charges, DOS 2026-03-02")
         self.assertIn("98941", " ".join(entry.line_ids.mapped("name")))

@@ -61,24 +61,13 @@ class MedicalCompleteValues(models.AbstractModel):
     _name = "medical.complete.values.mixin"
     _description = "Create from complete values"
 
-    @api.model
-    def _medical_complete_vals_list(self, vals_list):
-        """``vals_list`` without the values that an override elsewhere must compute."""
-        kept = medical_kept_fields(self)
-        computed = {name for name, field in self._fields.items()
-                    if field.compute and field.store}
-        dropped = computed - kept
-        if not dropped:
-            return vals_list
-        return [{key: value for key, value in vals.items() if key not in dropped}
-                for vals in vals_list]
-
     def _prepare_create_values(self, vals_list):
         if not self.env.context.get("medical_complete_vals"):
             return super()._prepare_create_values(vals_list)
-        vals_list = self._medical_complete_vals_list(vals_list)
+        # Only the values Odoo would not keep itself: the readonly precomputed ones.
+        kept = medical_kept_fields(self)
         readonly = [name for name, field in self._fields.items()
-                    if field.precompute and field.readonly]
+                    if field.precompute and field.readonly and name in kept]
         return super()._prepare_create_values([
             {**vals, GIVEN_KEY: {name: vals[name] for name in readonly if name in vals}}
             for vals in vals_list
@@ -102,10 +91,11 @@ class MedicalCompleteValues(models.AbstractModel):
         records = super()._create(data_list)
         if not self.env.context.get("medical_complete_vals"):
             return records
-        # Only the values kept reach here (see _prepare_create_values): they are not
-        # computed again.
+        # Given values of the other stored computed fields are not computed again, unless
+        # another module computes them (the values Odoo keeps anyway are not to compute).
+        kept = medical_kept_fields(self)
         given_computed = {name for data in data_list for name in data["stored"]
-                          if self._fields[name].compute}
+                          if self._fields[name].compute and name in kept}
         for name in given_computed:
             given = [record.id for record, data in zip(records, data_list, strict=True)
                      if name in data["stored"]]

@@ -15,3 +15,7 @@ class AccountMoveLine(models.Model):
     def _compute_totals(self):
         self.env.cr.cache.setdefault(COMPUTED_KEY, set()).update(self.ids)
         return super()._compute_totals()
+
+    def _compute_account_id(self):
+        # As stock_account or a localisation do: the account given to create still wins.
+        return super()._compute_account_id()

@@ -24,4 +24,10 @@ class TestOverrideRuns(MedicalBillingCommon):
         self.assertIn("amount_residual", kept)
         self.assertIn("tax_tag_invert", kept)
 
+        # An override of a value given as input (the account) leaves the input alone.
+        self.assertNotIn("account_id", kept)
+        receivables = charge.ledger_line_ids.filtered("medical_party_role")
+        self.assertTrue(receivables)
+        self.assertLessEqual(receivables.account_id,
+                             self.accounts["patient"] | self.accounts["payer"])
         self.assertTieOut()

@@ -5,7 +5,6 @@ from contextlib import closing
 import psycopg2.errors
 
 from odoo import SUPERUSER_ID, Command, api, fields, sql_db
-from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 
 from ..models.medical_posted_guard import billing_operation
@@ -17,10 +16,11 @@ class TestConcurrency(TransactionCase):
 
     The test's own transaction sees none of it: each scenario commits its data through a
     cursor of its own, runs the first operation in a second cursor and, while that
-    transaction is still open, the second one in a third cursor on another thread (with
-    Odoo's ``retrying``, as the RPC layer and a careful script run it), then deletes what
+    transaction is still open, the second one in a third cursor on another thread (retried
+    as Odoo's ``retrying`` does for RPC calls and careful scripts), then deletes what
     it committed. Environments are built on the main thread: building one takes the
-    registry, whose lock Odoo's test runner holds while tests run."""
+    registry, whose lock Odoo's test runner holds while tests run (so does Odoo's
+    ``retrying``, which the second transaction's retry loop mirrors)."""
 
     @classmethod
     def setUpClass(cls):
@@ -112,7 +112,7 @@ class TestConcurrency(TransactionCase):
 
     def _race(self, first, second):
         """Run ``first(env)`` in one transaction and, while it is still open, ``second(env)``
-        in another through Odoo's ``retrying``; commit the first once the second waits for
+        in another, retried as Odoo's ``retrying`` does; commit the first once the second waits for
         it. Returns the second's attempts (exception class or "done")."""
         env1, env2 = self._new_env(), self._new_env()
         env2.cr.execute("SELECT 1")  # the second transaction's snapshot starts here
@@ -120,15 +120,8 @@ class TestConcurrency(TransactionCase):
         attempts, failure = [], []
 
         def run_second():
-            def attempt():
-                try:
-                    second(env2)
-                except Exception as error:
-                    attempts.append(type(error))
-                    raise
-                attempts.append("done")
             try:
-                retrying(attempt, env2)
+                self._retrying(second, env2, attempts)
             except Exception as error:  # reported to the test below
                 failure.append(error)
 
@@ -143,6 +136,24 @@ class TestConcurrency(TransactionCase):
         self.assertFalse(thread.is_alive())
         self.assertFalse(failure, f"The second transaction failed: {failure}")
         return attempts
+
+    @staticmethod
+    def _retrying(func, env, attempts, tries=5):
+        """Run ``func(env)`` as Odoo's ``retrying`` does (odoo.service.model): on a
+        serialization error, roll back, clear the environment and run it again; commit
+        once it succeeds. (``retrying`` itself fetches the registry again, whose lock
+        Odoo's test runner holds while the tests run.)"""
+        for __ in range(tries):
+            try:
+                func(env)
+                env.cr.commit()  # pylint: disable=invalid-commit
+                attempts.append("done")
+                return
+            except psycopg2.errors.SerializationFailure as error:
+                attempts.append(type(error))
+                env.cr.rollback()
+                env.clear()
+        raise AssertionError(f"Still failing after {tries} tries: {attempts}")
 
     def _wait_event_of(self, cr):
         with closing(self.db.cursor()) as observer:

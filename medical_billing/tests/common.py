@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-from odoo.tests import new_test_user
+from odoo.tests import Form, new_test_user
 
 
 class MedicalBillingCommon(AccountTestInvoicingCommon):
@@ -113,6 +113,34 @@ class MedicalBillingCommon(AccountTestInvoicingCommon):
                                        **values})
         charge.action_post()
         return charge
+
+    def _enter_visit(self, case, codes, date="2026-03-18"):
+        """Codes typed on the case's Charges tab (with ``self.provider``), then saved, as
+        the front desk does; returns the case's draft charges."""
+        with Form(case) as case_form:
+            for code in codes:
+                with case_form.charge_ids.new() as row:
+                    row.date_service = date
+                    row.product_id = code
+                    row.treating_provider_id = self.provider
+        return case.charge_ids.filtered(lambda charge: charge.state == "draft")
+
+    def _post_payment_dialog(self, user=None, patient=None, **values):
+        """Post a payment through the patient's Post Payment dialog (its Post button), as
+        ``user`` (the front desk by default)."""
+        patient = (patient or self.patient).with_env(self.env).with_user(user or self.front_desk)
+        action = patient.action_open_medical_payment()
+        view_id = next(
+            (view_id for view_id, view_type in action.get("views") or [] if view_type == "form"),
+            False,
+        )
+        with Form(patient.env["medical.payment"].with_context(**action["context"]),
+                  view=self.env["ir.ui.view"].browse(view_id) if view_id else None) as dialog:
+            for field, value in values.items():
+                setattr(dialog, field, value)
+        payment = dialog.record
+        payment.action_post()
+        return payment
 
     def _receivable_lines(self, charge, role=None):
         return charge.ledger_line_ids.filtered(

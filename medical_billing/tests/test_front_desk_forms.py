@@ -19,16 +19,6 @@ class TestFrontDeskForms(MedicalBillingCommon):
             "name": "Dr. Lee", "npi": "1234567893", "is_treating": True, "is_billing": True,
         })
 
-    def _enter_visit(self, case, codes, date="2026-03-18"):
-        """Codes typed on the case's Charges tab, then saved, as the front desk does."""
-        with Form(case) as case_form:
-            for code in codes:
-                with case_form.charge_ids.new() as row:
-                    row.date_service = date
-                    row.product_id = code
-                    row.treating_provider_id = self.provider
-        return case.charge_ids.filtered(lambda charge: charge.state == "draft")
-
     def _items(self, charges, account):
         return charges.ledger_line_ids.filtered(lambda line: line.account_id == account)
 

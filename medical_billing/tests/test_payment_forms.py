@@ -27,22 +27,6 @@ class TestPaymentForms(MedicalBillingCommon):
     # Helpers: the screens
     # ------------------------------------------------------------------
 
-    def _post_payment_dialog(self, patient=None, **values):
-        """Post a payment through the patient's Post Payment dialog, as the front desk."""
-        patient = (patient or self.patient).with_env(self.env).with_user(self.front_desk)
-        action = patient.action_open_medical_payment()
-        view_id = next(
-            (view_id for view_id, view_type in action.get("views") or [] if view_type == "form"),
-            False,
-        )
-        with Form(patient.env["medical.payment"].with_context(**action["context"]),
-                  view=self.env["ir.ui.view"].browse(view_id) if view_id else None) as dialog:
-            for field, value in values.items():
-                setattr(dialog, field, value)
-        payment = dialog.record
-        payment.action_post()  # the dialog's Post button
-        return payment
-
     def _refund_wizard(self, payment, **values):
         with Form(self.env["medical.payment.refund"].with_user(self.biller).with_context(
             active_model="medical.payment", active_ids=payment.ids,

@@ -42,31 +42,9 @@ class TestRoles(MedicalBillingCommon):
     def _enter_and_post_visit(self, user):
         """The front desk's visit: codes typed on the case's Charges tab, then Post."""
         case = self.case.with_user(user)
-        with Form(case) as case_form:
-            for code in (self.code_adjustment, self.code_exercise):
-                with case_form.charge_ids.new() as row:
-                    row.date_service = "2026-03-18"
-                    row.product_id = code
-                    row.treating_provider_id = self.provider
-        charges = case.charge_ids.filtered(lambda charge: charge.state == "draft")
+        charges = self._enter_visit(case, (self.code_adjustment, self.code_exercise))
         case.action_post_charges()
         return charges
-
-    def _post_payment_dialog(self, user, amount):
-        """The patient's Post Payment dialog (Post button), as ``user``."""
-        patient = self.patient.with_user(user)
-        action = patient.action_open_medical_payment()
-        view_id = next(
-            (view_id for view_id, view_type in action.get("views") or [] if view_type == "form"),
-            False,
-        )
-        with Form(patient.env["medical.payment"].with_context(**action["context"]),
-                  view=self.env["ir.ui.view"].browse(view_id) if view_id else None) as dialog:
-            dialog.amount = amount
-            dialog.method = "cash"
-        payment = dialog.record
-        payment.action_post()
-        return payment
 
     def _post_eob(self, user, charge, paid):
         eob = self.env["medical.eob"].with_user(user).create({
@@ -135,7 +113,7 @@ class TestRoles(MedicalBillingCommon):
     def test_front_desk_posts_a_payment_and_reads_the_ledger_and_day_sheet(self):
         self.assertNoAccountingRights(self.front_desk)
         self._enter_and_post_visit(self.front_desk)
-        payment = self._post_payment_dialog(self.front_desk, 50.0)
+        payment = self._post_payment_dialog(self.front_desk, amount=50.0, method="cash")
         self.assertRecordValues(payment, [
             {"state": "posted", "amount_applied": 30.0, "amount_unapplied": 20.0},
         ])
@@ -178,7 +156,7 @@ class TestRoles(MedicalBillingCommon):
             {"primary_paid": 40.0, "primary_write_off": 9.0, "primary_due": 0.0,
              "patient_due": 30.0},
         ])
-        payment = self._post_payment_dialog(self.front_desk, 30.0)
+        payment = self._post_payment_dialog(self.front_desk, amount=30.0, method="cash")
         # Deleting money is the Billing Manager's.
         with self.assertRaises(AccessError):
             self.env["medical.payment.delete"].with_user(self.biller).with_context(
@@ -226,7 +204,7 @@ class TestRoles(MedicalBillingCommon):
         self.assertEqual(self.fee_schedule._line_for(self.code_exercise).price, 85.0)
         # Deleting money.
         charge = self._post_charge(date_service="2026-03-02")
-        payment = self._post_payment_dialog(self.front_desk, 30.0)
+        payment = self._post_payment_dialog(self.front_desk, amount=30.0, method="cash")
         self.assertAlmostEqual(charge.patient_due, 0.0)
         self.env["medical.payment.delete"].with_user(manager).with_context(
             active_model="medical.payment", active_ids=payment.ids,
@@ -245,7 +223,7 @@ class TestRoles(MedicalBillingCommon):
     def test_accountant_reads_billing_and_changes_none_of_it(self):
         charge = self._post_charge(date_service="2026-03-02")
         eob = self._post_eob(self.env.user, charge, 40.0)
-        payment = self._post_payment_dialog(self.front_desk, 30.0)
+        payment = self._post_payment_dialog(self.front_desk, amount=30.0, method="cash")
         accountant = self.accountant
         self.assertFalse(accountant.has_group("medical_billing.group_medical_billing_user"))
         as_accountant = charge.with_user(accountant)

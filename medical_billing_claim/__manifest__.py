@@ -1,0 +1,27 @@
+{
+    "name": "Medical Billing Claims",
+    "summary": "Claims to insurance payers over posted charges: versions, paper and "
+    "electronic batches, the CMS-1500 form, status history and follow-up notes",
+    "version": "18.0.1.0.0",
+    "license": "LGPL-3",
+    "author": "Medical Billing Contributors",
+    "website": "https://github.com/medical-billing/odoo-medical-billing",
+    "category": "Accounting/Accounting",
+    "depends": ["medical_billing"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/medical_billing_claim_rules.xml",
+        "data/ir_sequence_data.xml",
+        "wizards/medical_claim_create_views.xml",
+        "wizards/medical_claim_rebill_views.xml",
+        "wizards/medical_claim_follow_up_views.xml",
+        "views/medical_claim_event_views.xml",
+        "views/medical_claim_views.xml",
+        "views/medical_claim_batch_views.xml",
+        "views/medical_charge_views.xml",
+        "views/medical_case_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/medical_billing_claim_menus.xml",
+    ],
+}

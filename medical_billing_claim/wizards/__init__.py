@@ -1,0 +1,3 @@
+from . import medical_claim_create
+from . import medical_claim_rebill
+from . import medical_claim_follow_up

@@ -22,6 +22,10 @@
         "views/medical_case_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "reports/medical_claim_cms1500_report.xml",
         "views/medical_billing_claim_menus.xml",
+    ],
+    "demo": [
+        "demo/medical_billing_claim_demo.xml",
     ],
 }

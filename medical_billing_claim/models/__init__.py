@@ -1,3 +1,4 @@
+from . import account_chart_template
 from . import medical_claim
 from . import medical_claim_line
 from . import medical_claim_event

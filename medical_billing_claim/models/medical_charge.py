@@ -1,7 +1,13 @@
-from odoo import _, api, fields, models
+import logging
+import subprocess
+
+from odoo import Command, _, api, fields, models, tools
+from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 from odoo.addons.medical_billing.models.account_move_line import PAYER_ROLES
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 
 class MedicalCharge(models.Model):
@@ -69,3 +75,68 @@ class MedicalCharge(models.Model):
             "target": "new",
             "context": {"active_model": self._name, "active_ids": self.ids},
         }
+
+    @api.model
+    def _create_demo_claims(self, company=None):
+        """Post this app's demo charges and bill them on paper claims in each state a paper
+        claim reaches: sent (with a follow-up note), partly paid, denied, and a visit left
+        ready to bill. Runs from the demo data, and again once a new company's chart of
+        accounts is loaded (see account.chart.template)."""
+        demo_ids = self.env["ir.model.data"].sudo().search([
+            ("module", "=", "medical_billing_claim"), ("model", "=", "medical.charge"),
+        ]).mapped("res_id")
+        domain = [("id", "in", demo_ids)]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        charges = self.search(domain).filtered(
+            lambda charge: charge.company_id.medical_charge_journal_id)
+        charges.filtered(lambda charge: charge.state == "draft").action_post()
+        billed_before = fields.Date.subtract(fields.Date.context_today(self), days=20)
+        to_bill = charges.filtered(lambda charge: charge.state == "posted"
+                                   and not charge.claim_line_ids
+                                   and charge.date_service < billed_before)
+        groups, __ = self.env["medical.claim.create"]._plan_claims(to_bill)
+        claims = self.env["medical.claim.create"]._create_claims(groups)
+        if not claims or not self._demo_can_print():
+            return
+        claims.action_send()
+        followed, partial, denied = claims.sorted("service_date_from")[:3]
+        self.env["medical.claim.event"]._record(followed, "note", message=_(
+            "Called Evergreen: claim received, in review. Call again in two weeks."))
+        eobs = self.env["medical.eob"].create([
+            self._prepare_demo_eob_vals(partial, "CHK-DEMO-1", 0.5),
+            self._prepare_demo_eob_vals(denied, "DENIAL-DEMO-2", 0.0),
+        ])
+        eobs.action_post()
+
+    @api.model
+    def _prepare_demo_eob_vals(self, claim, reference, share_paid):
+        currency = claim.currency_id
+        paid = {line.charge_id: currency.round(line.amount * share_paid)
+                for line in claim.line_ids}
+        return {
+            "payer_id": claim.payer_id.id,
+            "company_id": claim.company_id.id,
+            "reference": reference,
+            "amount_total": sum(paid.values()),
+            "line_ids": [Command.create({"charge_id": charge.id, "paid": amount})
+                         for charge, amount in paid.items()],
+        }
+
+    @api.model
+    def _demo_can_print(self):
+        """Whether the demo prints its paper claims: under Odoo's test runner (which renders
+        HTML), or with a wkhtmltopdf built on patched Qt, as Odoo recommends; another build
+        prints, but Odoo logs a warning for each document, which the demo must not cause."""
+        if tools.config["test_enable"]:
+            return True
+        binary = _get_wkhtmltopdf_bin()
+        if not binary or self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
+            return False
+        version = subprocess.run([binary, "--version"], capture_output=True, text=True,
+                                 check=False).stdout
+        if "patched qt" not in version:
+            _logger.info("Demo paper claims are left to send: %s is not built on patched "
+                         "Qt.", version.strip())
+            return False
+        return True

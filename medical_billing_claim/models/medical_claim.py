@@ -80,7 +80,7 @@ class MedicalClaim(models.Model):
         check_company=True,
     )
     original_claim_id = fields.Many2one(
-        "medical.claim", string="Original Claim", compute="_compute_original_claim_id",
+        "medical.claim", compute="_compute_original_claim_id",
         store=True, recursive=True, index=True,
     )
     version_ids = fields.One2many("medical.claim", "original_claim_id", string="Versions")

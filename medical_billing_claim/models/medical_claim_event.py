@@ -36,7 +36,7 @@ class MedicalClaimEvent(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     kind = fields.Selection(EVENT_KINDS, required=True, readonly=True)
     claim_state = fields.Selection(
-        CLAIM_STATES, string="Claim State", readonly=True,
+        CLAIM_STATES, readonly=True,
         help="The state this event put the claim in; empty for a note.",
     )
     level = fields.Selection(LEVELS, readonly=True, help="Who answered.")

@@ -1,1 +1,3 @@
 from . import test_claim_creation
+from . import test_cms1500
+from . import test_claim_batches

@@ -1,0 +1,1 @@
+from . import medical_claim_cms1500

@@ -1,11 +1,25 @@
 {
     "name": "Medical Billing EDI",
-    "summary": "X12 healthcare EDI: 837P claims out; 999, 277CA and 835 in, on top of pyx12",
-    "version": "18.0.1.0.0",
+    "summary": "Electronic claims through a clearinghouse: 837P files out; 999 and 277CA "
+    "answers in, read into each claim's status history (X12 on top of pyx12)",
+    "version": "18.0.1.1.0",
     "license": "LGPL-3",
     "author": "Medical Billing Contributors",
     "website": "https://github.com/medical-billing/odoo-medical-billing",
     "category": "Accounting/Accounting",
-    "depends": ["medical_billing"],
+    "depends": ["medical_billing_claim"],
     "external_dependencies": {"python": ["pyx12"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/medical_billing_edi_rules.xml",
+        "data/ir_sequence_data.xml",
+        "wizards/medical_claim_answer_import_views.xml",
+        "views/medical_claim_answer_views.xml",
+        "views/medical_claim_batch_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/medical_billing_edi_menus.xml",
+    ],
+    "demo": [
+        "demo/medical_billing_edi_demo.xml",
+    ],
 }

@@ -1,0 +1,2 @@
+from . import medical_claim_create
+from . import medical_claim_answer_import

@@ -119,16 +119,16 @@ def refuse_existing(db):
         sys.exit(f"ERROR: database {db} already exists; name a new one with --db.")
 
 
-def create_database(db, addons_path):
+def create_database(db, addons_path, addon=ADDON):
     refuse_existing(db)
     env = dict(os.environ)
     if os.environ.get("ODOO_PATH"):
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [os.environ["ODOO_PATH"], os.environ.get("PYTHONPATH")])
         )
-    command = [sys.executable, "-m", "odoo", "-d", db, "-i", ADDON, "--without-demo=all",
+    command = [sys.executable, "-m", "odoo", "-d", db, "-i", addon, "--without-demo=all",
                "--stop-after-init", f"--addons-path={addons_path}", "--log-level=warn"]
-    print(f"Installing {ADDON} without demo data in {db}: {' '.join(command[1:])}")
+    print(f"Installing {addon} without demo data in {db}: {' '.join(command[1:])}")
     subprocess.run(command, check=True, env=env)
 
 

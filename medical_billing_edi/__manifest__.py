@@ -14,9 +14,9 @@
         "security/medical_billing_edi_rules.xml",
         "data/ir_sequence_data.xml",
         "wizards/medical_claim_answer_import_views.xml",
+        "wizards/medical_billing_settings_views.xml",
         "views/medical_claim_answer_views.xml",
         "views/medical_claim_batch_views.xml",
-        "views/res_config_settings_views.xml",
         "views/medical_billing_edi_menus.xml",
     ],
     "demo": [

@@ -1,12 +1,24 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from ..models.res_company import BILLING_ACCOUNTS, BILLING_JOURNALS, UNCOVERED_CHARGE_POLICIES
+from ..models.res_company import BILLING_ACCOUNTS, BILLING_JOURNALS, ResCompany
 
 SETTINGS_FIELDS = [
     *(field_name for field_name, *__ in BILLING_JOURNALS + BILLING_ACCOUNTS),
     "medical_uncovered_charges",
 ]
+
+# What a settings field takes from the company field it edits.
+SETTING_ATTRIBUTES = ("comodel_name", "selection", "string", "help", "size", "domain",
+                      "check_company", "required", "default")
+
+
+def setting_field(company_field):
+    """A field of the settings screen shaped as ``company_field`` (a field of the
+    res.company class that defines it): same type, label, help, choices and domain."""
+    return type(company_field)(**{
+        key: value for key, value in company_field.args.items() if key in SETTING_ATTRIBUTES
+    })
 
 
 class MedicalBillingSettings(models.TransientModel):
@@ -25,53 +37,34 @@ class MedicalBillingSettings(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, default=lambda self: self.env.company,
     )
-    medical_charge_journal_id = fields.Many2one(
-        "account.journal", string="Charges Journal", check_company=True,
-        domain="[('type', '=', 'general')]",
-    )
-    medical_adjustment_journal_id = fields.Many2one(
-        "account.journal", string="Adjustments Journal", check_company=True,
-        domain="[('type', '=', 'general')]",
-    )
-    medical_payment_journal_id = fields.Many2one(
-        "account.journal", string="Patient Payments Journal", check_company=True,
-        domain="[('type', 'in', ('cash', 'bank'))]",
-    )
-    medical_payer_payment_journal_id = fields.Many2one(
-        "account.journal", string="Insurance Payments Journal", check_company=True,
-        domain="[('type', 'in', ('cash', 'bank'))]",
-    )
-    medical_credit_forward_account_id = fields.Many2one(
-        "account.account", string="Credit Forward Account", check_company=True,
-    )
-    medical_patient_receivable_account_id = fields.Many2one(
-        "account.account", string="Patient Receivable Account", check_company=True,
-        domain="[('account_type', '=', 'asset_receivable')]",
-    )
-    medical_payer_receivable_account_id = fields.Many2one(
-        "account.account", string="Insurance Receivable Account", check_company=True,
-        domain="[('account_type', '=', 'asset_receivable')]",
-    )
-    medical_revenue_account_id = fields.Many2one(
-        "account.account", string="Service Revenue Account", check_company=True,
-    )
-    medical_fee_schedule_account_id = fields.Many2one(
-        "account.account", string="Fee Schedule Write-off Account", check_company=True,
-    )
-    medical_write_off_account_id = fields.Many2one(
-        "account.account", string="Default Write-off Account", check_company=True,
-    )
+    # Shaped as the company's own fields, not related to them: a related field would write
+    # the company as soon as the screen is saved, before action_save checks the user.
+    medical_charge_journal_id = setting_field(ResCompany.medical_charge_journal_id)
+    medical_adjustment_journal_id = setting_field(ResCompany.medical_adjustment_journal_id)
+    medical_payment_journal_id = setting_field(ResCompany.medical_payment_journal_id)
+    medical_payer_payment_journal_id = setting_field(
+        ResCompany.medical_payer_payment_journal_id)
+    medical_credit_forward_account_id = setting_field(
+        ResCompany.medical_credit_forward_account_id)
+    medical_patient_receivable_account_id = setting_field(
+        ResCompany.medical_patient_receivable_account_id)
+    medical_payer_receivable_account_id = setting_field(
+        ResCompany.medical_payer_receivable_account_id)
+    medical_revenue_account_id = setting_field(ResCompany.medical_revenue_account_id)
+    medical_fee_schedule_account_id = setting_field(ResCompany.medical_fee_schedule_account_id)
+    medical_write_off_account_id = setting_field(ResCompany.medical_write_off_account_id)
+    medical_uncovered_charges = setting_field(ResCompany.medical_uncovered_charges)
 
-    medical_uncovered_charges = fields.Selection(
-        UNCOVERED_CHARGE_POLICIES, string="Charges No Policy Covers", required=True,
-        default="warn",
-    )
+    @api.model
+    def _settings_fields(self):
+        """The company fields this screen shows and saves (apps add theirs)."""
+        return list(SETTINGS_FIELDS)
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
-        for field_name in SETTINGS_FIELDS:
+        for field_name in self._settings_fields():
             if field_name in fields_list:
                 values[field_name] = self._fields[field_name].convert_to_write(
                     company[field_name], company)
@@ -90,6 +83,6 @@ class MedicalBillingSettings(models.TransientModel):
         # checks above (and the company checks of the fields on this screen).
         self.company_id.sudo().write({
             field_name: self._fields[field_name].convert_to_write(self[field_name], self)
-            for field_name in SETTINGS_FIELDS
+            for field_name in self._settings_fields()
         })
         return {"type": "ir.actions.client", "tag": "reload"}

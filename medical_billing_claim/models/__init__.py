@@ -7,5 +7,4 @@ from . import medical_charge
 from . import medical_case
 from . import medical_eob
 from . import res_company
-from . import res_config_settings
 from . import res_partner

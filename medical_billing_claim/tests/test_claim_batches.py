@@ -145,3 +145,15 @@ class TestClaimBatches(MedicalClaimCommon):
         with self.assertRaisesRegex(UserError, "only a claim that went out"):
             claim._rebill("resubmit")
         self.assertEqual(len(claim.original_claim_id.version_ids), 1)
+
+    def test_billing_manager_sets_the_paper_layout(self):
+        with Form(self.env["medical.billing.settings"].with_user(self.billing_manager)) \
+                as settings:
+            self.assertEqual(settings.medical_claim_paper_layout, "plain")
+            settings.medical_claim_paper_layout = "preprinted"
+        settings.record.action_save()
+        self.assertEqual(self.company.medical_claim_paper_layout, "preprinted")
+
+        claim = self._sent_claim()
+        self.assertEqual(claim.batch_id.paper_layout, "preprinted")
+

@@ -139,8 +139,8 @@ class ResCompany(models.Model):
             if problems:
                 raise UserError(_(
                     "The clearinghouse settings of %(company)s are not complete: fill in "
-                    "%(fields)s in Settings > Medical Billing > Electronic Claims. Nothing "
-                    "was sent.",
+                    "%(fields)s in Medical Billing > Configuration > Settings (Electronic "
+                    "Claims). Nothing was sent.",
                     company=company.name, fields=", ".join(problems),
                 ))
 

@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..edi import read_999, validate
 from .claim_common import MedicalEdiClaimCommon, segments
@@ -132,12 +132,30 @@ class TestClaimSend(MedicalEdiClaimCommon):
         batches = self.env["medical.claim.batch"].search_count([])
 
         with self.assertRefused(
-                r"fill in Submitter ID, ISA Receiver ID in Settings > Medical "
-                r"Billing > Electronic Claims\. Nothing was sent\."):
+                r"fill in Submitter ID, ISA Receiver ID in Medical Billing > "
+                r"Configuration > Settings \(Electronic Claims\)\. Nothing was sent\."):
             claims.with_user(self.front_desk).action_send()
         self.assertRecordValues(claims, [{"state": "draft", "batch_id": False}])
         self.assertEqual(claims.event_ids.mapped("kind"), ["created"])
         self.assertEqual(self.env["medical.claim.batch"].search_count([]), batches)
+
+    def test_billing_manager_fills_in_the_clearinghouse_settings(self):
+        self.company.write({"medical_edi_submitter_id": False,
+                            "medical_edi_isa_receiver_id": False})
+        with Form(self.env["medical.billing.settings"].with_user(self.billing_manager)) \
+                as settings:
+            self.assertEqual(settings.medical_edi_receiver_id, "CH12345")
+            settings.medical_edi_submitter_id = "SUB77"
+            settings.medical_edi_isa_receiver_qualifier = "30"
+            settings.medical_edi_isa_receiver_id = "BESTCLEARING"
+        settings.record.action_save()
+        self.assertRecordValues(self.company, [{
+            "medical_edi_submitter_id": "SUB77", "medical_edi_isa_receiver_qualifier": "30",
+            "medical_edi_isa_receiver_id": "BESTCLEARING",
+        }])
+        __, batch = self._send(self._billable_charge())
+        self.assertIn("*30*BESTCLEARING   *", self._document(batch))
+        self.assertIn("NM1*41*2*Healthy Spine Clinic*****46*SUB77", self._document(batch))
 
     def test_invalid_claim_is_refused_with_the_validator_message(self):
         self.policy_primary.member_number = "M" * 81  # NM109 holds 80 characters

@@ -1,2 +1,3 @@
 from . import medical_claim_create
 from . import medical_claim_answer_import
+from . import medical_billing_settings

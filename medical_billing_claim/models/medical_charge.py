@@ -21,6 +21,16 @@ class MedicalCharge(models.Model):
         "bills yet.",
     )
 
+    has_active_claim = fields.Boolean(
+        compute="_compute_has_active_claim",
+        help="A current claim, not a void, bills the charge to one of its payers.",
+    )
+
+    @api.depends("claim_line_ids.is_active")
+    def _compute_has_active_claim(self):
+        for charge in self:
+            charge.has_active_claim = any(charge.claim_line_ids.mapped("is_active"))
+
     @api.depends("claim_line_ids.is_active", "hold_claim", "state")
     def _compute_claim_ready(self):
         ready = self.search([("id", "in", self._origin.ids), ("claim_ready", "=", True)])
@@ -111,9 +121,11 @@ class MedicalCharge(models.Model):
 
     @api.model
     def _prepare_demo_eob_vals(self, claim, reference, share_paid):
+        """A payer's EOB paying ``share_paid`` of what it owes on each line of ``claim``."""
         currency = claim.currency_id
-        paid = {line.charge_id: currency.round(line.amount * share_paid)
-                for line in claim.line_ids}
+        figures = claim.line_ids.charge_id._ledger_figures()
+        paid = {charge: currency.round(figures[charge.id][claim.payer_role]["due"] * share_paid)
+                for charge in claim.line_ids.charge_id}
         return {
             "payer_id": claim.payer_id.id,
             "company_id": claim.company_id.id,

@@ -103,8 +103,8 @@ class MedicalClaim(models.Model):
     event_ids = fields.One2many("medical.claim.event", "claim_id", string="History",
                                 readonly=True)
     state = fields.Selection(
-        CLAIM_STATES, compute="_compute_status", store=True, index=True, tracking=True,
-        help="Where the claim stands, from its latest status event.",
+        CLAIM_STATES, compute="_compute_status", store=True, index=True,
+        help="Where the claim stands, from its latest status event (its History).",
     )
     status_color = fields.Char(compute="_compute_status_color")
     status_message = fields.Char(
@@ -219,11 +219,20 @@ class MedicalClaim(models.Model):
     @api.model
     @billing_operation_method
     def _create_versions(self, vals_list):
-        """Create claims (with their lines) and their "created" event, as billing does."""
-        sequence = self.env["ir.sequence"]
+        """Create claims (with their lines) and their "created" event, as billing does.
+
+        The history is the claim's events: no "created" chatter message, no follower and no
+        tracking per claim (thousands are made at once, as Odoo's own flag allows)."""
+        sequences = {}
         for vals in vals_list:
-            vals["name"] = sequence.with_company(vals["company_id"]).next_by_code("medical.claim")
-        claims = self.create(vals_list)
+            company_id = vals["company_id"]
+            if company_id not in sequences:
+                sequences[company_id] = self.env["ir.sequence"].with_company(company_id).search(
+                    [("code", "=", "medical.claim"),
+                     ("company_id", "in", [company_id, False])],
+                    order="company_id", limit=1)
+            vals["name"] = sequences[company_id]._next()
+        claims = self.with_context(tracking_disable=True).create(vals_list).with_env(self.env)
         self.env["medical.claim.event"]._record(claims, "created", message=_("Claim created."))
         return claims
 

@@ -19,11 +19,16 @@ DEMO_BATCHES = [
         ("charge_03", "rejected_by_payer"),
         ("charge_08", "forwarded"),
         ("charge_10", "rejected_by_clearinghouse"),
+        ("charge_02", "paid"),
+        ("charge_05", "partial"),
+        ("charge_11", "denied"),
     ],
     [("charge_04", "at_clearinghouse")],
     [("charge_09", "submitted")],
 ]
 DEMO_MARKER = "demo_edi_batch"
+# Accepted by the payer, then answered by the payer's EOB: the share of each line it pays.
+DEMO_PAYMENTS = {"paid": 1.0, "partial": 0.5, "denied": 0.0}
 
 
 class MedicalClaimBatch(models.Model):
@@ -173,12 +178,18 @@ class MedicalClaimBatch(models.Model):
                 "model": self._name, "res_id": claims.batch_id.id, "noupdate": True,
             })
         self._import_edi_demo_answers(company, outcomes)
+        Charge = self.env["medical.charge"]
+        eobs = self.env["medical.eob"].create([
+            Charge._prepare_demo_eob_vals(claim, f"EFT-DEMO-{claim.id}", DEMO_PAYMENTS[outcome])
+            for claim, outcome in outcomes.items() if outcome in DEMO_PAYMENTS
+        ])
+        eobs.action_post()
 
     @api.model
     def _import_edi_demo_answers(self, company, outcomes):
         """The clearinghouse's 999 for each answered batch, its 277CA, then the payer's."""
-        answered = {claim: outcome for claim, outcome in outcomes.items()
-                    if outcome != "submitted"}
+        answered = {claim: "accepted_by_payer" if outcome in DEMO_PAYMENTS else outcome
+                    for claim, outcome in outcomes.items() if outcome != "submitted"}
         files = []
         for batch in self.browse({claim.batch_id.id for claim in answered}).sorted("id"):
             files.append((f"999_{batch.group_control_number}.x12", batch._edi_demo_999()))

@@ -184,6 +184,10 @@ class MedicalClaimBatch(models.Model):
             for claim, outcome in outcomes.items() if outcome in DEMO_PAYMENTS
         ])
         eobs.action_post()
+        forwarded = self.env["medical.claim"].union(*(
+            claim for claim, outcome in outcomes.items() if outcome == "forwarded"))
+        self.env["medical.claim.event"]._record(forwarded, "note", message=_(
+            "Called the payer: claim received and in process. Check again in two weeks."))
 
     @api.model
     def _import_edi_demo_answers(self, company, outcomes):

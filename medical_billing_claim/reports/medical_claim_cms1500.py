@@ -80,6 +80,19 @@ def _street(partner):
     return _address_text(" ".join(filter(None, (partner.street, partner.street2))))
 
 
+def _person_address_boxes(box, partner):
+    """Boxes 5 and 7: the patient's or the insured's address and phone."""
+    area, number = _phone(partner.phone or partner.mobile)
+    return {
+        f"{box}-street": _street(partner),
+        f"{box}-city": _address_text(partner.city),
+        f"{box}-state": partner.state_id.code or "",
+        f"{box}-zip": (partner.zip or "").strip(),
+        f"{box}-phone-area": area,
+        f"{box}-phone": number,
+    }
+
+
 def _city_state_zip(partner):
     """One line: city, state code and ZIP separated by spaces, no comma (NUCC)."""
     return " ".join(filter(None, (
@@ -144,8 +157,6 @@ class ReportMedicalClaimCms1500(models.AbstractModel):
         referring = case.referring_provider_id
         insurance_type = INSURANCE_TYPES.get(payer.claim_filing_indicator, "other")
         relationship = RELATIONSHIPS.get(policy.subscriber_relationship, "other")
-        patient_phone = _phone(patient.phone or patient.mobile)
-        insured_phone = _phone(insured.phone or insured.mobile)
         billing_phone = _phone(billing_address.phone)
         resubmission = claim.frequency_code if claim.frequency_code in ("7", "8") else ""
         boxes = {
@@ -162,20 +173,10 @@ class ReportMedicalClaimCms1500(models.AbstractModel):
             "3-sex-m": CHECKED if SEXES.get(patient.sex) == "m" else "",
             "3-sex-f": CHECKED if SEXES.get(patient.sex) == "f" else "",
             "4": _last_first(insured.name),
-            "5-street": _street(patient),
-            "5-city": _address_text(patient.city),
-            "5-state": patient.state_id.code or "",
-            "5-zip": (patient.zip or "").strip(),
-            "5-phone-area": patient_phone[0],
-            "5-phone": patient_phone[1],
+            **_person_address_boxes("5", patient),
             **{f"6-{option}": CHECKED if option == relationship else ""
                for option in RELATIONSHIP_OPTIONS},
-            "7-street": _street(insured),
-            "7-city": _address_text(insured.city),
-            "7-state": insured.state_id.code or "",
-            "7-zip": (insured.zip or "").strip(),
-            "7-phone-area": insured_phone[0],
-            "7-phone": insured_phone[1],
+            **_person_address_boxes("7", insured),
             # Another health plan: the case's next-ranked policy.
             "9": _last_first(other_insured.name) if other_policy else "",
             "9a": other_policy.member_number or "",

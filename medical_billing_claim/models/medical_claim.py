@@ -167,7 +167,8 @@ class MedicalClaim(models.Model):
             claim.service_date_from = min(dates) if dates else False
             claim.service_date_to = max(dates) if dates else False
 
-    @api.depends("event_ids.claim_state", "event_ids.kind", "event_ids.level")
+    @api.depends("event_ids.claim_state", "event_ids.kind", "event_ids.level",
+                 "event_ids.eob_id")
     def _compute_status(self):
         for claim in self:
             events = claim.event_ids.sorted(lambda event: (event.date, event.id))
@@ -177,7 +178,9 @@ class MedicalClaim(models.Model):
             submitted = events.filtered(lambda event: event.kind == "submitted")
             claim.date_submitted = submitted[:1].date
             claim.has_payer_message = any(event.level == "payer" for event in events)
-            claim.has_payment = any(event.kind == "payment" for event in events)
+            deleted = events.filtered(lambda event: event.kind == "payment_deleted").eob_id
+            claim.has_payment = any(event.kind == "payment" and event.eob_id not in deleted
+                                    for event in events)
             notes = events.filtered(lambda event: event.kind == "note")
             claim.follow_up_note = notes[-1:].message if not claim.has_payment else False
 

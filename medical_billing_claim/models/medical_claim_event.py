@@ -9,6 +9,7 @@ EVENT_KINDS = [
     ("ack_999", "999 Acknowledgement"),
     ("ack_277ca", "277CA Claim Status"),
     ("payment", "Payment"),
+    ("payment_deleted", "Payment Deleted"),
     ("note", "Follow-up Note"),
     ("resubmitted", "Resubmitted"),
     ("voided", "Voided"),
@@ -46,6 +47,8 @@ class MedicalClaimEvent(models.Model):
     message = fields.Text(readonly=True)
     payer_claim_number = fields.Char(readonly=True)
     batch_id = fields.Many2one("medical.claim.batch", readonly=True, check_company=True)
+    eob_id = fields.Many2one("medical.eob", string="EOB", readonly=True, check_company=True,
+                             index="btree_not_null", help="The EOB a payment event records.")
     attachment_id = fields.Many2one(
         "ir.attachment", string="File", readonly=True,
         help="The document sent, or the answer file this event was read from.",

@@ -32,9 +32,30 @@ class MedicalEob(models.Model):
                 denied = currency.is_zero(paid) and not eob_lines.adjustment_ids
                 state = "denied" if denied else (
                     "paid" if currency.is_zero(claim.amount_due) else "partial")
-                Event._record(claim, "payment", claim_state=state, level="payer", message=_(
+                message = _("%(eob)s of %(date)s: denied, nothing paid.",
+                            eob=eob.name, date=eob.date) if denied else _(
                     "%(eob)s of %(date)s: paid %(paid)s, %(payer)s still owes %(due)s.",
                     eob=eob.name, date=eob.date, paid=currency.format(paid),
-                    payer=eob.payer_id.name, due=currency.format(claim.amount_due),
-                ) if not denied else _("%(eob)s of %(date)s: denied, nothing paid.",
-                                        eob=eob.name, date=eob.date))
+                    payer=eob.payer_id.name, due=currency.format(claim.amount_due))
+                Event._record(claim, "payment", claim_state=state, level="payer",
+                              eob_id=eob.id, message=message)
+
+    def _delete(self, reason):
+        result = super()._delete(reason)
+        self._record_claim_payments_deleted(reason)
+        return result
+
+    def _record_claim_payments_deleted(self, reason):
+        """The claims a deleted EOB had paid wait for the payer again: a "payment deleted"
+        event puts each back in the state it had before that payment."""
+        Event = self.env["medical.claim.event"]
+        for event in Event.search([("eob_id", "in", self.ids), ("kind", "=", "payment")]):
+            before = event.claim_id.event_ids.filtered(
+                lambda earlier, event=event: earlier.claim_state and earlier.kind != "payment"
+                and (earlier.date, earlier.id) < (event.date, event.id)
+            ).sorted(lambda earlier: (earlier.date, earlier.id))[-1:]
+            Event._record(event.claim_id, "payment_deleted", eob_id=event.eob_id.id,
+                          claim_state=before.claim_state or "submitted", message=_(
+                              "%(eob)s deleted: %(reason)s", eob=event.eob_id.name,
+                              reason=reason))
+

@@ -228,3 +228,25 @@ class TestClaimCreation(MedicalClaimCommon):
         with self.assertRaises(AccessError):
             claim.with_user(outsider).read(["name"])
         self.assertEqual(claim.company_id, self.company)
+
+    def test_a_deleted_eob_puts_the_claim_back_to_waiting(self):
+        charge = self._billable_charge()
+        claim = self._claims_for(charge)
+        self.env["medical.claim.follow.up"].with_context(
+            active_model="medical.claim", active_ids=claim.ids,
+        ).create({"note": "Call on Friday."}).action_add_note()
+        eob = self._eob(charge, 79.0, [])
+        eob.action_post()
+        self.assertRecordValues(claim, [{"state": "paid", "has_payment": True,
+                                         "follow_up_note": False, "amount_due": 0.0}])
+
+        self.env["medical.payment.delete"].with_user(self.billing_manager).with_context(
+            active_model="medical.eob", active_ids=eob.ids,
+        ).create({"reason": "Posted to the wrong patient"}).action_delete()
+        self.assertRecordValues(claim, [{"state": "draft", "has_payment": False,
+                                         "follow_up_note": "Call on Friday.",
+                                         "amount_due": 79.0}])
+        self.assertEqual(claim.event_ids.sorted("id").mapped("kind"),
+                         ["created", "note", "payment", "payment_deleted"])
+        self.assertIn("Posted to the wrong patient", claim.status_message)
+

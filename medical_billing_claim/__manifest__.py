@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "security/medical_billing_claim_rules.xml",
         "data/ir_sequence_data.xml",
+        "data/medical_balance_due_cron.xml",
         "wizards/medical_claim_create_views.xml",
         "wizards/medical_claim_rebill_views.xml",
         "wizards/medical_claim_follow_up_views.xml",
@@ -22,7 +23,9 @@
         "views/medical_charge_views.xml",
         "views/medical_case_views.xml",
         "views/res_partner_views.xml",
+        "views/medical_balance_due_views.xml",
         "reports/medical_claim_cms1500_report.xml",
+        "reports/medical_balance_due_report.xml",
         "views/medical_billing_claim_menus.xml",
     ],
     "demo": [

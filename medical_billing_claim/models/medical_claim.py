@@ -40,7 +40,7 @@ class MedicalClaim(models.Model):
 
     _name = "medical.claim"
     _description = "Insurance Claim"
-    _inherit = ["mail.thread", "medical.posted.guard.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "medical.posted.guard.mixin"]
     _order = "id desc"
     _check_company_auto = True
     # Claims are made, sent and answered by billing code; a user changes none of this.
@@ -168,7 +168,7 @@ class MedicalClaim(models.Model):
             claim.service_date_to = max(dates) if dates else False
 
     @api.depends("event_ids.claim_state", "event_ids.kind", "event_ids.level",
-                 "event_ids.eob_id")
+                 "event_ids.eob_id", "event_ids.date")
     def _compute_status(self):
         for claim in self:
             events = claim.event_ids.sorted(lambda event: (event.date, event.id))

@@ -4,6 +4,11 @@ from odoo import _, api, fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    medical_follow_up_days = fields.Integer(
+        string="Follow-up Days", default=30,
+        help="Days this payer is given to pay a claim it accepted; after them the claim "
+        "enters the follow-up queue of Balances Due You.",
+    )
     medical_claim_count = fields.Integer(
         compute="_compute_medical_claim_count",
         groups="medical_billing.group_medical_billing_user,account.group_account_readonly",

@@ -1,1 +1,2 @@
 from . import medical_claim_cms1500
+from . import medical_balance_due

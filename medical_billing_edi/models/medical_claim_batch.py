@@ -1,6 +1,8 @@
 import base64
+import datetime
 
 from odoo import Command, _, api, fields, models
+from odoo.addons.medical_billing.models.medical_posted_guard import billing_operation
 from odoo.exceptions import UserError
 
 from .. import edi
@@ -29,6 +31,11 @@ DEMO_BATCHES = [
 DEMO_MARKER = "demo_edi_batch"
 # Accepted by the payer, then answered by the payer's EOB: the share of each line it pays.
 DEMO_PAYMENTS = {"paid": 1.0, "partial": 0.5, "denied": 0.0}
+# Days ago the demo claims of these outcomes were sent (and answered), after their dates
+# of service: Balances Due You then has claims billed over 30, 60 and 90 days ago, and
+# its follow-up queue a claim with no acceptance and one the payer has not paid.
+DEMO_AGES = {"forwarded": 35, "rejected_by_payer": 65, "accepted_by_payer": 95,
+             "submitted": 8}
 
 
 class MedicalClaimBatch(models.Model):
@@ -188,6 +195,11 @@ class MedicalClaimBatch(models.Model):
             claim for claim, outcome in outcomes.items() if outcome == "forwarded"))
         self.env["medical.claim.event"]._record(forwarded, "note", message=_(
             "Called the payer: claim received and in process. Check again in two weeks."))
+        with billing_operation(self.env):
+            for claim, outcome in outcomes.items():
+                if outcome in DEMO_AGES:
+                    for event in claim.event_ids:
+                        event.date -= datetime.timedelta(days=DEMO_AGES[outcome])
 
     @api.model
     def _import_edi_demo_answers(self, company, outcomes):

@@ -100,11 +100,15 @@ class MedicalCharge(models.Model):
             domain.append(("company_id", "=", company.id))
         charges = self.search(domain).filtered(
             lambda charge: charge.company_id.medical_charge_journal_id)
-        charges.filtered(lambda charge: charge.state == "draft").action_post()
+        drafts = charges.filtered(lambda charge: charge.state == "draft")
+        if drafts:  # posting checks the user's rights, even on no charge
+            drafts.action_post()
         billed_before = fields.Date.subtract(fields.Date.context_today(self), days=20)
         to_bill = charges.filtered(lambda charge: charge.state == "posted"
                                    and not charge.claim_line_ids
                                    and charge.date_service < billed_before)
+        if not to_bill:
+            return
         groups, __ = self.env["medical.claim.create"]._plan_claims(to_bill)
         claims = self.env["medical.claim.create"]._create_claims(groups)
         if not claims or not self._demo_can_print():

@@ -50,6 +50,13 @@ class MedicalClaimCommon(MedicalBillingCommon):
         charge.action_post()
         return charge
 
+    @classmethod
+    def _modifier(cls, code, name):
+        """The modifier of ``code`` (codes are unique: demo data may have it already)."""
+        Modifier = cls.env["medical.modifier"]
+        return Modifier.search([("code", "=", code)], limit=1) \
+            or Modifier.create({"code": code, "name": name})
+
     def _claims_for(self, charges, user=None, **wizard_values):
         """Claims made by the Create Claims dialog opened on ``charges`` (its button)."""
         wizard = self.env["medical.claim.create"].with_user(user or self.env.user).with_context(

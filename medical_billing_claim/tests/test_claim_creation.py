@@ -64,7 +64,7 @@ class TestClaimCreation(MedicalClaimCommon):
 
     def test_claim_line_bills_the_fee_schedule_total_with_codes(self):
         self.case.fee_schedule_id = self.fee_schedule
-        modifier = self.env["medical.modifier"].create({"code": "GP", "name": "Therapy"})
+        modifier = self._modifier("GP", "Therapy")
         charge = self._billable_charge(self.code_exercise, units=2, modifier1_id=modifier.id)
         charge.diagnosis_ids = self.case.diagnosis_ids[1] | self.case.diagnosis_ids[3]
         claim = self._claims_for(charge)

@@ -25,10 +25,8 @@ class TestCms1500(MedicalClaimCommon):
             "is_treating": False,
         })
         cls.case.referring_provider_id = cls.referrer
-        cls.modifier_25, cls.modifier_59 = cls.env["medical.modifier"].create([
-            {"code": "25", "name": "Significant, separately identifiable E/M service"},
-            {"code": "59", "name": "Distinct procedural service"},
-        ])
+        cls.modifier_25 = cls._modifier("25", "Significant, separately identifiable E/M service")
+        cls.modifier_59 = cls._modifier("59", "Distinct procedural service")
         cls.patient.phone = "(217) 555-0142"
         cls.spouse = cls.env["res.partner"].create({
             "name": "John Alvarez", "birthdate": "1980-11-03", "sex": "male",

@@ -223,7 +223,8 @@ class TestAnswerImport(MedicalEdiClaimCommon):
         # The same file, imported in the claims' company, answers them.
         self._import(status)
         self.assertRecordValues(claims, [{"state": "forwarded"}] * 2)
-        self.assertEqual(len(self.env["medical.claim.answer"].sudo().search([])), 2)
+        self.assertEqual(len(self.env["medical.claim.answer"].sudo().search(
+            [("company_id", "in", (self.company | company_b).ids)])), 2)
         with self.assertRaises(AccessError):
             self.env["medical.claim.answer"].with_user(biller_b).browse(
                 self._answers(claims, "ack_277ca").attachment_id.res_id).read(["name"])
@@ -234,6 +235,6 @@ class TestAnswerImport(MedicalEdiClaimCommon):
             self._import(self._999(batch), user=self.front_desk)
         # The accountant and the front desk read the answer files (their claims' history).
         self._import(self._999(batch))
-        answers = self.env["medical.claim.answer"].search([])
+        answers = self.env["medical.claim.answer"].search([("company_id", "=", self.company.id)])
         for user in (self.front_desk, self.accountant):
             self.assertEqual(answers.with_user(user).read(["name"])[0]["name"], "answer_1.x12")

@@ -67,6 +67,7 @@ from bench_billing import (
     phase,
     refuse_existing,
 )
+from bench_claims import CODES, create_billing_setup
 
 ADDON = "medical_billing_claim"
 OCA_ADDON = "account_financial_report"
@@ -74,9 +75,6 @@ OCA_ENV = "OCA_ADDONS_PATH"
 CHUNK = 3_000  # charges per create / action_post call
 EOB_LINES = 250  # charge lines per EOB
 PAYERS = 12
-# (code, description, price); no tax: a claim bills the charges' fee totals.
-CODES = [("98941", "Spinal manipulation", 79.0), ("97110", "Therapeutic exercise", 100.0),
-         ("97140", "Manual therapy", 65.0), ("99213", "Office visit", 120.0)]
 CHARGES_PER_VISIT = 2
 OPEN_VISITS = 3  # per patient of the open block, over the last OPEN_DAYS days
 OPEN_DAYS = 150
@@ -218,21 +216,8 @@ class BalanceBench(Bench):
 
     def setup_practice(self):
         env = self.env
-        company = env.company
-        self.billing_provider = env["medical.provider"].create({
-            "name": "Bench Spine Group", "npi": "1245319599", "tax_id": "371234567",
-            "taxonomy_code": "111N00000X", "is_billing": True, "is_treating": False,
-            "partner_id": company.partner_id.id,
-        })
-        self.provider = env["medical.provider"].create({
-            "name": "Jane Smith", "npi": "1234567893", "taxonomy_code": "111N00000X"})
-        self.clinic = env["medical.clinic"].create({
-            "name": "Main Street", "partner_id": company.partner_id.id})
-        self.products = env["product.product"].create([
-            {"name": name, "default_code": code, "list_price": price, "type": "service",
-             "medical_code_type": "cpt", "taxes_id": [(6, 0, [])]}
-            for code, name, price in CODES
-        ])
+        (self.billing_provider, self.provider, self.clinic, self.products,
+         self.diagnoses) = create_billing_setup(env)
         # Half the payers are billed electronically, half on paper.
         self.payers = env["res.partner"].create([
             {"name": f"Bench Payer {n:02d}", "is_company": True, "is_payer": True,
@@ -240,8 +225,6 @@ class BalanceBench(Bench):
              "payer_code": f"BP{n:03d}"}
             for n in range(PAYERS)
         ])
-        self.diagnoses = env["medical.diagnosis.code"].create([
-            {"code": f"M54.{n}", "name": f"Back pain {n}"} for n in range(1, 5)])
 
     def add_patients(self, count, prefix):
         """Patients with one case each; all but one in SELF_PAY_EVERY insured by one payer,

@@ -51,6 +51,29 @@ FIRST_NAMES = ["ANNA", "JOHN", "MARIA", "OMAR", "LIN", "GRACE", "DAVID", "SOFIA"
 US_STATE_XMLID = "base.state_us_14"
 
 
+def create_billing_setup(env):
+    """(billing provider, treating provider, clinic, codes, diagnoses): what every claim of
+    the benchmarks bills with, the providers' NPIs valid and the billing one's tax id set."""
+    company = env.company
+    billing_provider = env["medical.provider"].create({
+        "name": "Bench Spine Group", "npi": "1245319599", "tax_id": "371234567",
+        "taxonomy_code": "111N00000X", "is_billing": True, "is_treating": False,
+        "partner_id": company.partner_id.id,
+    })
+    provider = env["medical.provider"].create({
+        "name": "Jane Smith", "npi": "1234567893", "taxonomy_code": "111N00000X"})
+    clinic = env["medical.clinic"].create({
+        "name": "Main Street", "partner_id": company.partner_id.id})
+    products = env["product.product"].create([
+        {"name": name, "default_code": code, "list_price": price, "type": "service",
+         "medical_code_type": "cpt", "taxes_id": [(6, 0, [])]}
+        for code, name, price in CODES
+    ])
+    diagnoses = env["medical.diagnosis.code"].create([
+        {"code": f"M54.{n}", "name": f"Back pain {n}"} for n in range(1, 5)])
+    return billing_provider, provider, clinic, products, diagnoses
+
+
 class ClaimBench:
     def __init__(self, env, args):
         self.env = env
@@ -78,27 +101,13 @@ class ClaimBench:
                        "medical_edi_isa_sender_id": "BENCHCLINIC",
                        "medical_edi_isa_receiver_id": "BESTCLEARING",
                        "medical_edi_usage": "test"})
-        self.billing_provider = env["medical.provider"].create({
-            "name": "Bench Spine Group", "npi": "1245319599", "tax_id": "371234567",
-            "taxonomy_code": "111N00000X", "is_billing": True, "is_treating": False,
-            "partner_id": company.partner_id.id,
-        })
-        self.provider = env["medical.provider"].create({
-            "name": "Jane Smith", "npi": "1234567893", "taxonomy_code": "111N00000X"})
-        self.clinic = env["medical.clinic"].create({
-            "name": "Main Street", "partner_id": company.partner_id.id})
-        self.products = env["product.product"].create([
-            {"name": name, "default_code": code, "list_price": price, "type": "service",
-             "medical_code_type": "cpt", "taxes_id": [(6, 0, [])]}
-            for code, name, price in CODES
-        ])
+        (self.billing_provider, self.provider, self.clinic, self.products,
+         self.diagnoses) = create_billing_setup(env)
         self.payers = env["res.partner"].create([
             {"name": f"Bench Payer {n:02d}", "is_company": True, "is_payer": True,
              "payer_submission": "electronic", "payer_code": f"BP{n:03d}", **address}
             for n in range(PAYERS)
         ])
-        self.diagnoses = env["medical.diagnosis.code"].create([
-            {"code": f"M54.{n}", "name": f"Back pain {n}"} for n in range(1, 5)])
 
     def create_patients(self):
         env, count = self.env, self.args.patients

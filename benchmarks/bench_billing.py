@@ -46,6 +46,8 @@ import sys
 import time
 from pathlib import Path
 
+from sql_copy import copy_patients
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ADDON = "medical_billing"
 CHUNK_CHARGES = 3_000  # charges per create / action_post call
@@ -684,125 +686,13 @@ class Bench:
         copies = self.args.history_factor - 1
         if copies < 1:
             return
-        cr = self.cr
-        journals = self.env.company.medical_charge_journal_id \
-            | self.env.company.medical_adjustment_journal_id \
-            | self.env.company.medical_payment_journal_id
-        cr.execute("CREATE TEMP TABLE bench_patient (id int PRIMARY KEY)")
-        cr.execute("INSERT INTO bench_patient SELECT unnest(%s)", [self.patients.ids])
-        maps = {
-            "res_partner": "t.id IN (SELECT id FROM bench_patient)",
-            "medical_policy": "t.patient_id IN (SELECT id FROM bench_patient)",
-            "medical_case": "t.patient_id IN (SELECT id FROM bench_patient)",
-            "medical_charge": "t.patient_id IN (SELECT id FROM bench_patient)",
-            # Billing entries name no partner; their items name the patient.
-            "account_move": "t.id IN (SELECT move_id FROM account_move_line "
-                            "WHERE partner_id IN (SELECT id FROM bench_patient)) "
-                            f"AND t.journal_id IN ({','.join(map(str, journals.ids))})",
-            "account_move_line": "t.move_id IN (SELECT old_id FROM map_account_move)",
-            "account_partial_reconcile": "t.debit_move_id IN "
-                                         "(SELECT old_id FROM map_account_move_line)",
-            "account_full_reconcile": "t.id IN (SELECT full_reconcile_id FROM "
-                                      "account_move_line WHERE id IN "
-                                      "(SELECT old_id FROM map_account_move_line))",
-            "medical_payment": "t.patient_id IN (SELECT id FROM bench_patient)",
-        }
-        for table, where in maps.items():
-            cr.execute(f"""
-                CREATE TEMP TABLE map_{table} AS
-                SELECT k, t.id AS old_id, nextval('{table}_id_seq') AS new_id
-                  FROM {table} t CROSS JOIN generate_series(1, {copies}) k
-                 WHERE {where} ORDER BY k, t.id
-            """)
-            cr.execute(f"CREATE INDEX ON map_{table} (old_id, k)")
-            cr.execute(f"ANALYZE map_{table}")
-        partner = "res_partner"
-        suffix = "'-H' || m.k"
-        specs = [
-            ("res_partner", {"commercial_partner_id": partner},
-             {"patient_account_number": f"t.patient_account_number || {suffix}"}),
-            ("medical_policy", {"patient_id": partner, "subscriber_id": partner}, {}),
-            ("medical_case", {"patient_id": partner, "primary_policy_id": "medical_policy",
-                              "secondary_policy_id": "medical_policy",
-                              "tertiary_policy_id": "medical_policy"}, {}),
-            ("account_move", {"partner_id": partner, "commercial_partner_id": partner,
-                              "partner_shipping_id": partner,
-                              "reversed_entry_id": "account_move"},
-             {"name": f"t.name || {suffix}"}),
-            ("medical_charge", {"case_id": "medical_case", "patient_id": partner,
-                                "move_id": "account_move",
-                                "reversal_move_id": "account_move"}, {}),
-            ("account_full_reconcile", {}, {}),
-            ("account_move_line", {"move_id": "account_move", "partner_id": partner,
-                                   "medical_patient_id": partner,
-                                   "medical_case_id": "medical_case",
-                                   "medical_charge_id": "medical_charge",
-                                   "full_reconcile_id": "account_full_reconcile"},
-             {"move_name": f"t.move_name || {suffix}",
-              "matching_number": "CASE WHEN t.full_reconcile_id IS NOT NULL "
-                                 "THEN j_full_reconcile_id.new_id::text "
-                                 "WHEN j_mn.new_id IS NOT NULL THEN 'P' || j_mn.new_id "
-                                 "ELSE t.matching_number END"}),
-            ("account_partial_reconcile", {"debit_move_id": "account_move_line",
-                                           "credit_move_id": "account_move_line",
-                                           "full_reconcile_id": "account_full_reconcile"}, {}),
-            ("medical_payment", {"patient_id": partner, "move_id": "account_move",
-                                 "delete_move_id": "account_move",
-                                 "refunded_payment_id": "medical_payment",
-                                 "transfer_counterpart_id": "medical_payment"},
-             {"name": f"t.name || {suffix}"}),
-        ]
-        for table, remap, expressions in specs:
-            cr.execute("""
-                SELECT column_name FROM information_schema.columns
-                 WHERE table_schema = 'public' AND table_name = %s AND column_name != 'id'
-              ORDER BY ordinal_position
-            """, [table])
-            columns = [name for (name,) in cr.fetchall()]
-            joins = [
-                f"LEFT JOIN map_{target} j_{column} "
-                f"ON j_{column}.old_id = t.{column} AND j_{column}.k = m.k"
-                for column, target in remap.items() if column in columns
-            ]
-            if table == "account_move_line":
-                joins.append("LEFT JOIN map_account_partial_reconcile j_mn "
-                             "ON 'P' || j_mn.old_id = t.matching_number AND j_mn.k = m.k")
-            values = [
-                expressions.get(column)
-                or (f"COALESCE(j_{column}.new_id, t.{column})" if column in remap
-                    else f"t.{column}")
-                for column in columns
-            ]
-            cr.execute(f"""
-                INSERT INTO {table} (id, {', '.join(columns)})
-                SELECT m.new_id, {', '.join(values)}
-                  FROM {table} t JOIN map_{table} m ON m.old_id = t.id
-                  {' '.join(joins)}
-            """)
-        for rel, column, target, other in [
-            ("account_move_line_account_tax_rel", "account_move_line_id", "account_move_line",
-             "account_tax_id"),
-            ("account_account_tag_account_move_line_rel", "account_move_line_id",
-             "account_move_line", "account_account_tag_id"),
-            ("account_tax_medical_charge_rel", "medical_charge_id", "medical_charge",
-             "account_tax_id"),
-        ]:
-            cr.execute(f"""
-                INSERT INTO {rel} ({column}, {other})
-                SELECT m.new_id, r.{other} FROM {rel} r JOIN map_{target} m ON m.old_id = r.{column}
-            """)
-        cr.execute("SELECT count(*) FROM map_medical_charge")
-        self.figures["history_charges"] = cr.fetchone()[0]
-        cr.execute("SELECT count(*) FROM map_account_move_line")
-        self.figures["history_items"] = cr.fetchone()[0]
+        __, counts = copy_patients(self.env, self.patients.ids, copies, "H")
+        self.figures["history_charges"] = counts["medical_charge"]
+        self.figures["history_items"] = counts["account_move_line"]
         if not self.figures["history_items"]:
             raise RuntimeError("Growing the history copied no journal item: the selection of "
-                               "billing entries in grow_history() no longer matches them.")
-        for table in maps:
-            cr.execute(f"DROP TABLE map_{table}")
-        cr.execute("DROP TABLE bench_patient")
+                               "billing entries in sql_copy.COPIED no longer matches them.")
         self.commit()
-        self.env.invalidate_all()
         self.vacuum()
 
     # --- profile -------------------------------------------------------

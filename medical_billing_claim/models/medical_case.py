@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
 
+from .medical_claim import dialog_action
+
 
 class MedicalCase(models.Model):
     _inherit = "medical.case"
@@ -15,8 +17,7 @@ class MedicalCase(models.Model):
             case.claim_count = counts.get(case._origin, 0)
 
     def action_create_claims(self):
-        return self.patient_id.action_create_claims() | {
-            "context": {"active_model": self._name, "active_ids": self.ids}}
+        return dialog_action(self, "medical.claim.create", _("Create Claims"))
 
     def action_open_claims(self):
         self.ensure_one()

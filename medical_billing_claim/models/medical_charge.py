@@ -7,6 +7,8 @@ from odoo.addons.medical_billing.models.account_move_line import PAYER_ROLES
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .medical_claim import dialog_action
+
 _logger = logging.getLogger(__name__)
 
 
@@ -67,7 +69,7 @@ class MedicalCharge(models.Model):
         return domain if positive else ["!", "&", "&", *domain]
 
     def action_create_claims(self):
-        return self._claim_wizard_action("medical.claim.create", _("Create Claims"))
+        return dialog_action(self, "medical.claim.create", _("Create Claims"))
 
     def action_rebill(self):
         claims = self.env["medical.claim"]._active_claim_lines(self).claim_id
@@ -75,16 +77,6 @@ class MedicalCharge(models.Model):
             raise UserError(_(
                 "No active claim bills these charges: create claims for them instead."))
         return claims.action_resubmit()
-
-    def _claim_wizard_action(self, model, name):
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": model,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": self._name, "active_ids": self.ids},
-        }
 
     @api.model
     def _create_demo_claims(self, company=None):

@@ -33,6 +33,18 @@ MAX_LINES = {"paper": 6, "electronic": 50}
 SETTLED_STATES = ("paid", "denied", "voided")
 
 
+def dialog_action(records, model, name, **context):
+    """The action opening dialog ``model`` on ``records`` (its active records)."""
+    return {
+        "type": "ir.actions.act_window",
+        "name": name,
+        "res_model": model,
+        "view_mode": "form",
+        "target": "new",
+        "context": {"active_model": records._name, "active_ids": records.ids, **context},
+    }
+
+
 class MedicalClaim(models.Model):
     """A bill to one payer for posted charges of one case. It keeps no balance: what the
     payer still owes is read from the payer's receivable items of its charges. Each
@@ -287,25 +299,11 @@ class MedicalClaim(models.Model):
         }
 
     def action_follow_up(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Follow-up Note"),
-            "res_model": "medical.claim.follow.up",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": self._name, "active_ids": self.ids},
-        }
+        return dialog_action(self, "medical.claim.follow.up", _("Follow-up Note"))
 
     def _rebill_action(self, mode):
-        return {
-            "type": "ir.actions.act_window",
-            "name": dict(self.env["medical.claim.rebill"]._fields["mode"].selection)[mode],
-            "res_model": "medical.claim.rebill",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": self._name, "active_ids": self.ids,
-                        "default_mode": mode},
-        }
+        name = dict(self.env["medical.claim.rebill"]._fields["mode"].selection)[mode]
+        return dialog_action(self, "medical.claim.rebill", name, default_mode=mode)
 
     def action_resubmit(self):
         return self._rebill_action("resubmit")

@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
 
+from .medical_claim import dialog_action
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -22,14 +24,7 @@ class ResPartner(models.Model):
             partner.medical_claim_count = counts.get(partner._origin, 0)
 
     def action_create_claims(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Create Claims"),
-            "res_model": "medical.claim.create",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": self._name, "active_ids": self.ids},
-        }
+        return dialog_action(self, "medical.claim.create", _("Create Claims"))
 
     def action_open_account_activity(self):
         """Account Activity: every version of every claim of the patient, with its

@@ -4,7 +4,6 @@ from markupsafe import escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 
 from .account_move_line import PARTY_ROLES, PAYER_ROLES, RESPONSIBILITY_KINDS
 from .medical_posted_guard import billing_operation_method
@@ -23,7 +22,7 @@ LEDGER_FIGURES = ("responsibility", "paid", "write_off", "due")
 
 
 def _ledger_amount(string):
-    return fields.Monetary(string=string, compute="_compute_ledger_figures")
+    return fields.Monetary(string=string, compute="_compute_ledger_figures", store=True)
 
 
 class MedicalCharge(models.Model):
@@ -148,7 +147,8 @@ class MedicalCharge(models.Model):
         "account.move.line", "medical_charge_id", string="Journal Items", readonly=True,
     )
 
-    # Figures read from the posted journal items (see _compute_ledger_figures).
+    # Figures read from the posted journal items (see _compute_ledger_figures), stored so
+    # that lists of open balances filter and sum columns instead of the whole history.
     patient_responsibility = _ledger_amount("Patient Charge")
     patient_paid = _ledger_amount("Patient Paid")
     patient_write_off = _ledger_amount("Patient Write Off")
@@ -168,19 +168,19 @@ class MedicalCharge(models.Model):
     tertiary_write_off = _ledger_amount("Tertiary Write Off")
     tertiary_due = _ledger_amount("Tertiary Owes")
     balance = fields.Monetary(
-        compute="_compute_ledger_figures", search="_search_balance",
+        compute="_compute_ledger_figures", store=True,
         help="What patient and payers still owe on the charge together.",
     )
     total_write_off = fields.Monetary(
-        compute="_compute_ledger_figures",
+        compute="_compute_ledger_figures", store=True,
         help="Fee schedule write-off plus every write-off posted against the charge.",
     )
     has_details = fields.Boolean(
-        string="+", compute="_compute_ledger_figures",
+        string="+", compute="_compute_details",
         help="The charge has an EOB, a modifier or a write-off.",
     )
     details_summary = fields.Char(
-        string="Details", compute="_compute_ledger_figures",
+        string="Details", compute="_compute_details",
         help="What the '+' marks: the charge's EOBs, modifiers and write-offs.",
     )
     days_past_due = fields.Integer(compute="_compute_aging")
@@ -300,28 +300,33 @@ class MedicalCharge(models.Model):
 
     @api.depends(
         "ledger_line_ids.balance", "ledger_line_ids.amount_residual",
-        "ledger_line_ids.parent_state", "amount_fee_write_off",
-        "modifier1_id", "modifier2_id", "modifier3_id", "modifier4_id",
+        "ledger_line_ids.parent_state", "ledger_line_ids.medical_party_role",
+        "ledger_line_ids.medical_entry_kind", "amount_fee_write_off",
     )
     def _compute_ledger_figures(self):
         # A charge being entered (a new record in a form) has no journal items yet, and may
         # have no company: its figures are zero, read through its origin if it has one.
-        saved = self._origin
-        figures = saved._ledger_figures()
-        # Any posted EOB line counts, a denial (no money moved, no journal item) too.
-        with_eob = {charge.id for [charge] in self.env["medical.eob.line"]._read_group(
-            [("charge_id", "in", saved.ids), ("eob_id.state", "=", "posted")],
-            ["charge_id"],
-        )}
+        figures = self._origin._ledger_figures()
         for charge in self:
-            currency = charge.currency_id or self.env.company.currency_id
             by_role = figures[charge._origin.id]
             for role, __ in PARTY_ROLES:
                 for figure in LEDGER_FIGURES:
                     charge[f"{role}_{figure}"] = by_role[role][figure]
             charge.balance = sum(by_role[role]["due"] for role in by_role)
-            party_write_off = sum(by_role[role]["write_off"] for role in by_role)
-            charge.total_write_off = charge.amount_fee_write_off + party_write_off
+            charge.total_write_off = charge.amount_fee_write_off + sum(
+                by_role[role]["write_off"] for role in by_role)
+
+    @api.depends("total_write_off", "amount_fee_write_off",
+                 "modifier1_id", "modifier2_id", "modifier3_id", "modifier4_id")
+    def _compute_details(self):
+        # Any posted EOB line counts, a denial (no money moved, no journal item) too.
+        with_eob = {charge.id for [charge] in self.env["medical.eob.line"]._read_group(
+            [("charge_id", "in", self._origin.ids), ("eob_id.state", "=", "posted")],
+            ["charge_id"],
+        )}
+        for charge in self:
+            currency = charge.currency_id or self.env.company.currency_id
+            party_write_off = charge.total_write_off - charge.amount_fee_write_off
             modifiers = charge._modifiers()
             details = [
                 _("EOB") if charge._origin.id in with_eob else "",
@@ -360,54 +365,6 @@ class MedicalCharge(models.Model):
                 role_figures["paid"] -= balance
         return figures
 
-    def _field_to_sql(self, alias, fname, query=None, flush=True):
-        # The ledger figures are not stored, yet lists group and total them: in SQL each is
-        # the sum of the charge's posted journal items, as _ledger_figures() reads them.
-        figure = self._ledger_figure_sql(alias, fname)
-        if figure is None:
-            return super()._field_to_sql(alias, fname, query, flush)
-        return figure
-
-    def _ledger_figure_sql(self, alias, fname):
-        """SQL of ledger figure ``fname`` of the charge row ``alias``, or None."""
-        role, __, figure = fname.partition("_")
-        line_fields = self.env["account.move.line"]._fields
-
-        def column(name):
-            return SQL.identifier("aml", name, to_flush=line_fields[name])
-
-        if fname == "balance":
-            value, kinds, role = column("amount_residual"), None, None
-        elif fname == "total_write_off":
-            party_write_off = self._ledger_figure_sql(alias, "any_write_off")
-            return SQL("(%s + %s)", SQL.identifier(alias, "amount_fee_write_off"),
-                       party_write_off)
-        elif figure == "due":
-            value, kinds = column("amount_residual"), None
-        elif figure == "responsibility":
-            value, kinds = column("balance"), RESPONSIBILITY_KINDS
-        elif figure in ("write_off", "paid"):
-            value = SQL("-%s", column("balance"))
-            kinds = ("write_off",) if figure == "write_off" else ("payment",)
-        else:
-            return None
-        if role == "any":
-            role = None
-        elif role is not None and role not in dict(PARTY_ROLES):
-            return None
-        conditions = [
-            SQL("%s = %s", column("medical_charge_id"), SQL.identifier(alias, "id")),
-            SQL("%s = 'posted'", column("parent_state")),
-            SQL("%s = %s", column("medical_party_role"), role) if role
-            else SQL("%s IS NOT NULL", column("medical_party_role")),
-        ]
-        if kinds:
-            conditions.append(SQL("%s IN %s", column("medical_entry_kind"), kinds))
-        return SQL(
-            "COALESCE((SELECT SUM(%s) FROM account_move_line aml WHERE %s), 0)",
-            value, SQL(" AND ").join(conditions),
-        )
-
     @api.depends("date_service", "state")
     @api.depends_context("date")
     def _compute_aging(self):
@@ -428,23 +385,6 @@ class MedicalCharge(models.Model):
             charge.aging_bucket = key
             charge.aging_color = color
 
-    def _open_charges_query(self):
-        # As superuser, as _ledger_figures reads them, in the user's companies.
-        return self.env["account.move.line"].sudo()._search([
-            ("company_id", "in", self.env.companies.ids),
-            ("medical_charge_id", "!=", False),
-            ("parent_state", "=", "posted"),
-            ("medical_party_role", "!=", False),
-            ("amount_residual", "!=", 0),
-        ]).subselect(SQL.identifier("account_move_line", "medical_charge_id"))
-
-    def _search_balance(self, operator, value):
-        if (operator, value) in (("!=", 0), ("!=", False), (">", 0)):
-            return [("id", "in", self._open_charges_query())]
-        if (operator, value) in (("=", 0), ("=", False)):
-            return [("id", "not in", self._open_charges_query())]
-        raise UserError(_("Balances can only be searched as open (!= 0) or settled (= 0)."))
-
     def _search_aging_bucket(self, operator, value):
         if operator not in ("=", "in"):
             raise UserError(_("Aging can only be searched for one or more buckets."))
@@ -462,8 +402,7 @@ class MedicalCharge(models.Model):
         if not domains:
             return [("id", "=", False)]
         bucket_domain = ["|"] * (len(domains) - 1) + [term for d in domains for term in d]
-        return [("state", "=", "posted"), ("id", "in", self._open_charges_query()),
-                *bucket_domain]
+        return [("state", "=", "posted"), ("balance", "!=", 0), *bucket_domain]
 
     @api.depends("product_id", "date_service")
     def _compute_display_name(self):

@@ -2,7 +2,7 @@
     "name": "Medical Billing Claims",
     "summary": "Claims to insurance payers over posted charges: versions, paper and "
     "electronic batches, the CMS-1500 form, status history and follow-up notes",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "license": "LGPL-3",
     "author": "Medical Billing Contributors",
     "website": "https://github.com/medical-billing/odoo-medical-billing",

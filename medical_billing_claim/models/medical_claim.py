@@ -143,7 +143,7 @@ class MedicalClaim(models.Model):
     amount_total = fields.Monetary(string="Billed", compute="_compute_amount_total",
                                    store=True)
     amount_due = fields.Monetary(
-        string="Payer Balance", compute="_compute_amount_due",
+        string="Payer Balance", compute="_compute_amount_due", store=True,
         help="What the payer still owes on the claim's charges, from its posted receivable "
         "journal items.",
     )
@@ -201,13 +201,11 @@ class MedicalClaim(models.Model):
         for claim in self:
             claim.status_color = STATE_COLORS.get(claim.state, "muted")
 
-    @api.depends("line_ids.charge_id", "payer_role")
+    @api.depends("payer_role", "line_ids.charge_id.primary_due",
+                 "line_ids.charge_id.secondary_due", "line_ids.charge_id.tertiary_due")
     def _compute_amount_due(self):
-        figures = self.line_ids.charge_id._ledger_figures()
         for claim in self:
-            claim.amount_due = sum(
-                figures[charge.id][claim.payer_role]["due"] for charge in claim.line_ids.charge_id
-            )
+            claim.amount_due = sum(claim.line_ids.charge_id.mapped(f"{claim.payer_role}_due"))
 
     @api.depends("line_ids.charge_id", "payer_role")
     def _compute_amount_prior_paid(self):

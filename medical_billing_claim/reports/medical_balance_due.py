@@ -13,11 +13,30 @@ AGING_BUCKETS = [
     ("61_90", "61-90 days", 90),
     ("over_90", "Over 90 days", None),
 ]
-# The open-item index: the posted billing receivable items still open, per charge and
-# party. Odoo's own indexes on journal items (account, partner, unreconciled) do not cover
-# the charge and party tags, and the tags' single-column index holds every item of the
-# history, settled or not.
-OPEN_ITEM_INDEX = "account_move_line_medical_open_item_idx"
+# Partial indexes of what the report lists: the claims whose payer owes and paid nothing
+# yet, the posted charges whose patient owes and paid nothing yet. Their conditions are
+# the report's own, word for word, so that PostgreSQL can use them; they hold the open
+# balances only, however long the history is.
+OPEN_CLAIM_INDEX = "medical_claim_balance_due_idx"
+OPEN_CHARGE_INDEX = "medical_charge_balance_due_idx"
+
+
+def open_claim_condition(alias=None):
+    column = _column_of(alias)
+    return SQL("%s > 0 AND %s AND NOT COALESCE(%s, FALSE)", column("amount_due"),
+               column("is_current"), column("has_payment"))
+
+
+def open_charge_condition(alias=None):
+    column = _column_of(alias)
+    return SQL("%s > 0 AND %s <= 0 AND %s = 'posted'", column("patient_due"),
+               column("patient_paid"), column("state"))
+
+
+def _column_of(alias):
+    return lambda name: SQL.identifier(alias, name) if alias else SQL.identifier(name)
+
+
 # The follow-up queue: why a claim needs the biller, and what to do next.
 FOLLOW_UP_REASONS = [
     ("rejected", "Rejected, not resubmitted"),
@@ -40,16 +59,17 @@ class MedicalBalanceDue(models.Model):
 
     Insurance rows: one per active claim (current version, not a void: drafts are the
     claims not yet billed) whose payer posted no EOB or remittance for it (the claim's
-    ``has_payment``), with what the payer still owes on the claim's charges, read from the
-    payer's posted receivable items of those charges.
+    ``has_payment``), with what the payer still owes on the claim's charges (the claim's
+    ``amount_due``, read from the payer's posted receivable items of those charges).
 
     Client rows: one per posted charge whose patient share is open and against which no
     patient money is posted: the patient's posted "payment" items on the charge (payments,
-    credit applied, refunds re-opening it) add up to nothing paid. A deleted payment is
-    reversed with items of the same kind, so the charge shows again with its balance.
+    credit applied, refunds re-opening it) add up to nothing paid (the charge's
+    ``patient_paid``). A deleted payment is reversed with items of the same kind, so the
+    charge shows again with its balance.
 
-    The query starts from the open receivable items (a partial index holds only those), so
-    its cost follows the open balances, not the history.
+    Both parts read figures the ORM stores from the journal items, through partial indexes
+    of the open balances, so the report's cost follows the open balances, not the history.
     """
 
     _name = "medical.balance.due"
@@ -59,22 +79,18 @@ class MedicalBalanceDue(models.Model):
     _rec_name = "patient_id"
     # What the query reads: flushed before each search.
     _depends = {
-        "account.move.line": [
-            "parent_state", "medical_charge_id", "medical_party_role", "medical_entry_kind",
-            "amount_residual", "balance", "company_id",
-        ],
         "medical.claim": [
             "patient_id", "payer_id", "company_id", "submission", "billing_provider_id",
-            "service_date_from", "date_submitted", "amount_total", "state", "status_message",
-            "has_payer_message", "has_payment", "follow_up_note", "original_claim_id",
-            "version", "batch_id", "payer_claim_number",
+            "service_date_from", "date_submitted", "amount_total", "amount_due", "state",
+            "status_message", "has_payer_message", "has_payment", "follow_up_note",
+            "original_claim_id", "version", "batch_id", "payer_claim_number", "is_current",
         ],
-        "medical.claim.line": ["claim_id", "charge_id", "payer_role", "is_active",
-                               "rendering_provider_id"],
+        "medical.claim.line": ["claim_id", "charge_id", "sequence", "rendering_provider_id"],
         "medical.claim.batch": ["attachment_id"],
         "medical.charge": [
             "patient_id", "company_id", "state", "date_service", "billing_provider_id",
-            "treating_provider_id", "treating_clinic_id",
+            "treating_provider_id", "treating_clinic_id", "patient_due", "patient_paid",
+            "patient_responsibility",
         ],
         "res.company": ["currency_id"],
         "res.partner": ["name", "medical_follow_up_days"],
@@ -142,15 +158,14 @@ class MedicalBalanceDue(models.Model):
     )
 
     def init(self):
-        # The open billing receivable items only: what the report (and every open-balance
-        # lookup by charge and party) reads. Small however long the history is.
-        self.env.cr.execute(SQL(
-            """CREATE INDEX IF NOT EXISTS %s ON account_move_line
-                   (medical_charge_id, medical_party_role) INCLUDE (amount_residual, company_id)
-                WHERE parent_state = 'posted' AND medical_charge_id IS NOT NULL
-                  AND medical_party_role IS NOT NULL AND amount_residual != 0""",
-            SQL.identifier(OPEN_ITEM_INDEX),
-        ))
+        for index, table, condition in (
+            (OPEN_CLAIM_INDEX, "medical_claim", open_claim_condition()),
+            (OPEN_CHARGE_INDEX, "medical_charge", open_charge_condition()),
+        ):
+            self.env.cr.execute(SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (company_id) WHERE %s",
+                SQL.identifier(index), SQL.identifier(table), condition,
+            ))
 
     @property
     def _table_query(self):
@@ -161,17 +176,6 @@ class MedicalBalanceDue(models.Model):
         )
         return SQL(
             """
-            WITH open_items AS MATERIALIZED (
-                SELECT aml.company_id, aml.medical_charge_id AS charge_id,
-                       aml.medical_party_role AS role, SUM(aml.amount_residual) AS residual
-                  FROM account_move_line aml
-                 WHERE aml.parent_state = 'posted'
-                   AND aml.medical_charge_id IS NOT NULL
-                   AND aml.medical_party_role IS NOT NULL
-                   AND aml.amount_residual != 0
-                   AND aml.company_id IN %(companies)s
-              GROUP BY aml.company_id, aml.medical_charge_id, aml.medical_party_role
-            )
             SELECT rows.*,
                    CASE %(bucket)s ELSE %(last_bucket)s END AS aging_bucket,
                    CASE %(next_action)s END AS next_action
@@ -198,15 +202,15 @@ class MedicalBalanceDue(models.Model):
                        claim.company_id,
                        company.currency_id,
                        claim.billing_provider_id,
-                       MIN(line.rendering_provider_id) AS rendering_provider_id,
-                       MIN(charge.treating_clinic_id) AS clinic_id,
+                       first_line.rendering_provider_id,
+                       first_line.clinic_id,
                        claim.service_date_from AS date_service,
                        claim.date_submitted::date AS date_billed,
                        %(today)s::date - claim.date_submitted::date AS days_since_billed,
                        %(today)s::date - COALESCE(claim.date_submitted::date,
                                                   claim.service_date_from) AS aging,
                        claim.amount_total AS amount_billed,
-                       SUM(item.residual) AS balance,
+                       claim.amount_due AS balance,
                        claim.state,
                        claim.status_message,
                        COALESCE(claim.has_payer_message, FALSE) AS has_payer_message,
@@ -231,20 +235,23 @@ class MedicalBalanceDue(models.Model):
                        END AS date_accepted,
                        %(follow_up_days)s AS follow_up_days,
                        claim.payer_claim_number IS NOT NULL AS has_payer_claim_number
-                  FROM open_items item
-                  JOIN medical_claim_line line
-                    ON line.charge_id = item.charge_id AND line.payer_role = item.role
-                   AND line.is_active
-                  JOIN medical_claim claim ON claim.id = line.claim_id
-                  JOIN medical_charge charge ON charge.id = item.charge_id
+                  FROM medical_claim claim
                   JOIN res_partner payer ON payer.id = claim.payer_id
                   JOIN res_company company ON company.id = claim.company_id
              LEFT JOIN medical_claim original ON original.id = claim.original_claim_id
              LEFT JOIN medical_claim_batch batch ON batch.id = original.batch_id
-                 WHERE item.role != 'patient'
-                   AND NOT COALESCE(claim.has_payment, FALSE)
-              GROUP BY claim.id, payer.id, company.currency_id, batch.attachment_id
-                HAVING SUM(item.residual) > 0
+                  -- The treating provider and clinic of the claim's first service line.
+             LEFT JOIN LATERAL (
+                        SELECT line.rendering_provider_id, charge.treating_clinic_id AS clinic_id
+                          FROM medical_claim_line line
+                          JOIN medical_charge charge ON charge.id = line.charge_id
+                         WHERE line.claim_id = claim.id
+                      ORDER BY line.sequence, line.id
+                         LIMIT 1
+                       ) first_line ON TRUE
+                 WHERE %(open_claim)s
+                   AND claim.state != 'voided' AND claim.frequency_code != '8'
+                   AND claim.company_id IN %(companies)s
 
              UNION ALL
 
@@ -265,8 +272,8 @@ class MedicalBalanceDue(models.Model):
                        NULL::date AS date_billed,
                        NULL::integer AS days_since_billed,
                        %(today)s::date - charge.date_service AS aging,
-                       COALESCE(patient.responsibility, 0) AS amount_billed,
-                       item.residual AS balance,
+                       charge.patient_responsibility AS amount_billed,
+                       charge.patient_due AS balance,
                        NULL::varchar AS state,
                        NULL::varchar AS status_message,
                        FALSE AS has_payer_message,
@@ -275,28 +282,16 @@ class MedicalBalanceDue(models.Model):
                        NULL::date AS date_accepted,
                        NULL::integer AS follow_up_days,
                        FALSE AS has_payer_claim_number
-                  FROM open_items item
-                  JOIN medical_charge charge ON charge.id = item.charge_id
+                  FROM medical_charge charge
                   JOIN res_company company ON company.id = charge.company_id
-                 CROSS JOIN LATERAL (
-                        SELECT SUM(aml.balance) FILTER (
-                                   WHERE aml.medical_entry_kind IN ('charge', 'responsibility')
-                               ) AS responsibility,
-                               SUM(aml.balance) FILTER (
-                                   WHERE aml.medical_entry_kind = 'payment') AS paid
-                          FROM account_move_line aml
-                         WHERE aml.medical_charge_id = item.charge_id
-                           AND aml.medical_party_role = 'patient'
-                           AND aml.parent_state = 'posted'
-                       ) patient
-                 WHERE item.role = 'patient'
-                   AND item.residual > 0
-                   AND charge.state = 'posted'
-                   AND COALESCE(patient.paid, 0) >= 0
+                 WHERE %(open_charge)s
+                   AND charge.company_id IN %(companies)s
               ) rows
               ) rows
             """,
             companies=tuple(self.env.companies.ids),
+            open_claim=open_claim_condition("claim"),
+            open_charge=open_charge_condition("charge"),
             today=today,
             bucket=bucket,
             last_bucket=AGING_BUCKETS[-1][0],

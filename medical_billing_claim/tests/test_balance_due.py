@@ -473,12 +473,29 @@ class TestBalanceDue(MedicalClaimCommon):
         self.assertEqual(html.replace("\N{NO-BREAK SPACE}", " ").count("79.00"), 8,
                          "billed, balance, bucket and total of each part")
 
-    def test_open_item_index(self):
+    def test_open_balance_indexes(self):
+        """The report reads the open balances through partial indexes that hold them only,
+        and its figures are the ones the ORM stores from the journal items."""
         self.env.cr.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
-            ["account_move_line_medical_open_item_idx"])
-        [(definition,)] = self.env.cr.fetchall()
-        self.assertIn("amount_residual <> (0)", definition)
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN %s",
+            [("medical_claim_balance_due_idx", "medical_charge_balance_due_idx")])
+        definitions = dict(self.env.cr.fetchall())
+        self.assertIn("amount_due > (0)", definitions["medical_claim_balance_due_idx"])
+        self.assertIn("patient_due > (0)", definitions["medical_charge_balance_due_idx"])
+        claim = self._electronic_claim()
+        charge = self._client_charge()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT amount_due FROM medical_claim WHERE id = %s", [claim.id])
+        [(stored_due,)] = self.env.cr.fetchall()
+        payer_items = self.env["account.move.line"].search([
+            ("medical_charge_id", "in", claim.line_ids.charge_id.ids),
+            ("medical_party_role", "=", claim.payer_role), ("parent_state", "=", "posted"),
+        ])
+        self.assertAlmostEqual(float(stored_due), sum(payer_items.mapped("amount_residual")))
+        patient_items = charge.ledger_line_ids.filtered(
+            lambda item: item.medical_party_role == "patient")
+        self.assertAlmostEqual(charge.patient_due, sum(patient_items.mapped("amount_residual")))
 
 
 def fields_date(value):

@@ -24,6 +24,7 @@
         "views/medical_case_views.xml",
         "views/res_partner_views.xml",
         "views/medical_balance_due_views.xml",
+        "views/medical_billing_overview_views.xml",
         "reports/medical_claim_cms1500_report.xml",
         "reports/medical_balance_due_report.xml",
         "views/medical_billing_claim_menus.xml",

@@ -268,6 +268,42 @@ class TestBalanceDue(MedicalClaimCommon):
             groups = self.Due._read_group([], [groupby], ["balance:sum"])
             self.assertAlmostEqual(sum(balance for __, balance in groups), 7 * 79.0)
 
+    def test_billing_home_tiles(self):
+        """The billing home's tiles count and total what the screen's filters list, and
+        open the screen with that filter."""
+        self._paper_claim(date="2026-01-20", sent_on="2026-01-24")
+        self._paper_claim(date="2026-03-06", sent_on=None)
+        rejected = self._electronic_claim()
+        self.env["medical.claim.event"]._record(
+            rejected, "ack_277ca", claim_state="rejected", level="clearinghouse",
+            message="A3:21: missing subscriber id.")
+        self._client_charge(date="2026-02-01")
+        ready = self._billable_charge(date="2026-03-05")
+        filters = self._search_filters()
+        self.Due.invalidate_model()
+        tiles = self.env["medical.billing.overview"].with_user(self.front_desk).search([])
+        self.assertEqual(tiles[0].tile, "insurance", "Balances Due You comes first")
+        for tile in tiles:
+            if tile.tile == "ready_to_bill":
+                self.assertEqual(tile.count, 1)
+                action = tile.action_open()
+                self.assertEqual(
+                    self.env["medical.charge"].search(safe_eval(action["domain"])), ready)
+                continue
+            rows = self._rows(filters[tile.tile])
+            self.assertTrue(rows, f"tile {tile.tile} is empty")
+            self.assertEqual(tile.count, len(rows), tile.tile)
+            self.assertAlmostEqual(tile.amount, sum(rows.mapped("balance")), msg=tile.tile)
+            action = tile.action_open()
+            self.assertEqual(action["res_model"], "medical.balance.due")
+            self.assertEqual(action["context"][f"search_default_{tile.tile}"], 1)
+        self.assertEqual(
+            {tile.tile: tile.count for tile in tiles},
+            # Follow-up: the rejected claim, and the paper one unpaid 30 days after it was sent.
+            {"insurance": 3, "client": 1, "billed_30": 1, "follow_up_queue": 2,
+             "rejected": 1, "not_billed": 1, "ready_to_bill": 1},
+        )
+
     def test_provider_selection(self):
         other_billing = self.billing_provider.copy({"name": "Downtown Billing",
                                                     "npi": "1982736450"})

@@ -2,6 +2,7 @@
 
 Write claims with :func:`write_837p`; read answers with :func:`read_999`,
 :func:`read_277ca` and :func:`read_835`; check any file with :func:`validate` (pyx12).
+:func:`write_835` writes remittances as a payer would, for tests and benchmarks.
 Bad files raise :class:`X12ParseError`, whose ``issues`` name each segment and position.
 """
 
@@ -36,6 +37,7 @@ from .results import (
 )
 from .x277ca import read_277ca
 from .x835 import read_835
+from .x835_write import write_835
 from .x837p import check_claim, write_837p
 from .x999 import read_999
 
@@ -74,5 +76,6 @@ __all__ = [
     "read_835",
     "read_999",
     "validate",
+    "write_835",
     "write_837p",
 ]

@@ -202,51 +202,62 @@ def _line(seg: Seg | None) -> int | None:
 
 
 class _RepeatCounts:
-    """Repeats of the segments whose map node shares its path with a sibling node.
+    """Repeats of the segments pyx12 miscounts, counted again by node.
 
     pyx12 counts repeats by map path, and the 999's IK3 loop has two CTX nodes on one
     path (segment context, at most 9; business unit, at most 1): the guide's own
-    example, one of each, "exceeds" the business unit's maximum. Count them by node.
+    example, one of each, "exceeds" the business unit's maximum. And pyx12 takes each
+    repeat of the first segment of a wrapper loop (a table of the guide, not an X12
+    loop) for a new instance of that loop: the 835's footer holds its PLB segments
+    (any number), yet a second PLB "exceeds" the footer's one instance.
     """
 
     def __init__(self) -> None:
         # by id: pyx12 nodes compare equal by id and parent (both CTX are "equal");
         # each entry keeps its node, so that no other node reuses the id.
-        self._nodes: dict[int, tuple[object, bool, bool]] = {}
+        self._nodes: dict[int, tuple[object, bool, bool, bool]] = {}
         self._loop_starts: dict[int, int] = {}
         self._counts: dict[tuple[int, int], int] = {}
-        # position -> the right message for pyx12's count error there ("": no error)
-        self.verdicts: dict[int, str] = {}
+        # (position, pyx12 error code: 5 segment or 4 loop repeated too often) -> the
+        # right message for pyx12's count error there ("": no error)
+        self.verdicts: dict[tuple[int, str], str] = {}
 
     def see(self, node, position: int) -> None:
         info = self._nodes.get(id(node))
         if info is None:
             info = self._nodes[id(node)] = (node, *_node_info(node))
-        _node, starts_loop, shared = info
-        if starts_loop:
+        _node, starts_loop, shared, opens_wrapper = info
+        if opens_wrapper:  # counted in the loop around the wrapper, which it does not restart
+            self._count(node, position, "4", node.parent.parent)
+        elif starts_loop:
             self._loop_starts[id(node.parent)] = position
         if shared:
-            instance = (id(node), self._loop_starts.get(id(node.parent), 0))
-            count = self._counts[instance] = self._counts.get(instance, 0) + 1
-            limit = node.get_max_repeat()
-            self.verdicts[position] = (
-                ""
-                if count <= limit
-                else f"{node.name} segment {node.id} repeated {count} times in its loop "
-                f"(at most {limit} allowed)"
-            )
+            self._count(node, position, "5", node.parent)
+
+    def _count(self, node, position: int, code: str, loop) -> None:
+        instance = (id(node), self._loop_starts.get(id(loop), 0))
+        count = self._counts[instance] = self._counts.get(instance, 0) + 1
+        limit = node.get_max_repeat()
+        self.verdicts[position, code] = (
+            ""
+            if count <= limit
+            else f"{node.name} segment {node.id} repeated {count} times in its loop "
+            f"(at most {limit} allowed)"
+        )
 
     def fix(self, position: int, err: dict) -> str | None:
         """The message of pyx12 error ``err`` at ``position``; None when it is wrong."""
-        if err["err_cde"] != "5" or position not in self.verdicts:
+        verdict = self.verdicts.get((position, err["err_cde"]))
+        if verdict is None:
             return err["err_str"]
-        return self.verdicts[position] or None
+        return verdict or None
 
 
-def _node_info(node) -> tuple[bool, bool]:
-    """(starts its loop, shares its path with a sibling) for a pyx12 map node."""
+def _node_info(node) -> tuple[bool, bool, bool]:
+    """(starts its loop, shares its path with a sibling, starts a wrapper loop and may
+    repeat) for a pyx12 map node."""
     if not isinstance(node, pyx12.map_if.segment_if):
-        return False, False
+        return False, False, False
     siblings = getattr(node.parent, "pos_map", {}).values()
     path = node.get_path()
     shared = any(
@@ -256,7 +267,9 @@ def _node_info(node) -> tuple[bool, bool]:
         for nodes in siblings
         for other in nodes
     )
-    return node.is_first_seg_in_loop(), shared
+    starts_loop = node.is_first_seg_in_loop()
+    opens_wrapper = starts_loop and node.parent.type == "wrapper" and node.get_max_repeat() > 1
+    return starts_loop, shared, opens_wrapper
 
 
 def _envelope_issues(

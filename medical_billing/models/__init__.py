@@ -26,3 +26,4 @@ from . import product_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import medical_remittance

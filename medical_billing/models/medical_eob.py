@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .medical_posted_guard import billing_operation_method, check_money_delete_rights
 
@@ -47,6 +47,20 @@ class MedicalEob(models.Model):
         index="btree_not_null",
     )
     delete_reason = fields.Char(readonly=True, copy=False, tracking=True)
+    remittance_id = fields.Many2one(
+        "medical.remittance", readonly=True, copy=False, index="btree_not_null",
+        check_company=True,
+        help="The payer's payment (check or EFT) this EOB is part of: its entry carries the "
+        "deposit of the whole payment.",
+    )
+    payer_claim_number = fields.Char(
+        readonly=True, copy=False, index="btree_not_null",
+        help="The payer's own number of the claim this EOB answers (from its remittance).",
+    )
+    reversed_eob_id = fields.Many2one(
+        "medical.eob", string="Reverses", readonly=True, copy=False, check_company=True,
+        help="The EOB whose posting the payer took back: this one's amounts are negative.",
+    )
 
     @api.depends("line_ids.paid")
     def _compute_amount_lines_paid(self):
@@ -77,14 +91,29 @@ class MedicalEob(models.Model):
     def _check_lines_charges(self):
         self.line_ids._check_charge()
 
+    @api.constrains("payer_id", "company_id", "remittance_id")
+    def _check_remittance(self):
+        for eob in self.filtered("remittance_id"):
+            remittance = eob.remittance_id
+            if (remittance.payer_id, remittance.company_id) != (eob.payer_id, eob.company_id):
+                raise ValidationError(_(
+                    "%(eob)s is from %(payer)s, but the payment %(payment)s is from "
+                    "%(other)s: an EOB belongs to a payment of its own payer and company.",
+                    eob=eob.name, payer=eob.payer_id.name, payment=remittance.display_name,
+                    other=remittance.payer_id.name))
+
     @billing_operation_method
     def action_post(self):
         # The user's own right to post EOBs (billers); the entries are then made as
         # superuser (see account.move._medical_create_entries).
         self.check_access("write")
         for eob in self:
-            if eob.state != "draft":
-                raise UserError(_("%(eob)s is already posted.", eob=eob.name))
+            if eob.remittance_id.state == "draft":
+                raise UserError(_(
+                    "%(eob)s is part of the payer's payment %(payment)s: post the payment, "
+                    "which posts its EOBs with one deposit.",
+                    eob=eob.name, payment=eob.remittance_id.display_name))
+            eob._check_draft()
             # Its patient responsibility and a patient payment posted meanwhile would each
             # miss the other: post one after the other.
             eob.line_ids.charge_id.patient_id._medical_lock_for_payment()
@@ -92,27 +121,48 @@ class MedicalEob(models.Model):
             journal = eob.company_id.medical_payer_payment_journal_id
             eob.company_id._medical_check_open_date(eob.date, journal)
             move_vals = eob._prepare_move_vals()
+            move = self.env["account.move"]
             if move_vals["line_ids"]:
                 move = self.env["account.move"]._medical_create_entries(move_vals)
                 move.action_post()
                 move.line_ids._medical_reconcile()
-                eob.write({"state": "posted", "move_id": move.id, "name": move.name})
-            else:
-                eob._post_denials()
-            eob.line_ids.charge_id.patient_id._medical_invalidate_balances()
+            eob._set_posted(move)
         return True
 
-    def _post_denials(self):
-        """An EOB whose lines all pay 0.00 and adjust nothing: the payer denied the
-        charges. The EOB is kept, posted, with no journal entry (no money moved, and Odoo
-        posts no entry without items); the charges stay owed by the payer."""
+    def _check_draft(self):
+        for eob in self:
+            if eob.state != "draft":
+                raise UserError(_("%(eob)s is already posted.", eob=eob.name))
+
+    def _set_posted(self, move):
+        """Mark these EOBs posted with ``move``, the entry that carries them (none for a
+        denial: no money moved). Modules add what follows a payer's answer here."""
+        if move:
+            for eob in self:
+                eob.write({"state": "posted", "move_id": move.id,
+                           "name": eob._posted_name(move)})
+        else:
+            self._post_denials()
+        self.line_ids.charge_id.patient_id._medical_invalidate_balances()
+
+    def _posted_name(self, move):
         self.ensure_one()
-        self.write({"state": "posted",
-                    "name": _("Denial %(reference)s", reference=self.reference)})
-        self.message_post(body=_(
-            "Posted as a denial: the payer paid and adjusted nothing, so no journal entry "
-            "was made and the charges stay owed by %(payer)s.", payer=self.payer_id.name,
-        ))
+        if self.remittance_id and self.payer_claim_number:
+            return f"{move.name} {self.payer_claim_number}"
+        return move.name
+
+    def _post_denials(self):
+        """EOBs whose lines all pay 0.00 and post no adjustment: the payer denied the
+        charges. Each is kept, posted, with no journal entry (no money moved, and Odoo
+        posts no entry without items); the charges stay owed by the payer."""
+        for eob in self:
+            eob.write({"state": "posted", "name": _(
+                "Denial %(reference)s", reference=eob.payer_claim_number or eob.reference)})
+            eob.message_post(body=_(
+                "Posted as a denial: the payer paid and adjusted nothing, so no journal "
+                "entry was made and the charges stay owed by %(payer)s.",
+                payer=eob.payer_id.name,
+            ))
 
     def _check_postable(self):
         self.ensure_one()
@@ -135,15 +185,30 @@ class MedicalEob(models.Model):
     def _prepare_move_vals(self):
         self.ensure_one()
         journal = self.company_id.medical_payer_payment_journal_id
-        label = _("EOB %(payer)s %(reference)s", payer=self.payer_id.name,
-                  reference=self.reference)
-        line_vals = [{
-            "name": label, "account_id": journal.default_account_id.id,
-            "partner_id": self.payer_id.id, "balance": self.amount_total,
-        }] if not self.currency_id.is_zero(self.amount_total) else []
+        label = self._entry_label()
+        line_vals = self._prepare_funding_line_vals(label)
         for line in self.line_ids:
             line_vals += line._prepare_move_line_vals(label)
         return self.env["account.move"]._medical_entry_vals(journal, self.date, label, line_vals)
+
+    def _entry_label(self):
+        self.ensure_one()
+        return _("EOB %(payer)s %(reference)s", payer=self.payer_id.name,
+                 reference=self.reference)
+
+    def _prepare_funding_line_vals(self, label):
+        """Where the money an EOB pays comes from: the bank (the payer payments journal's
+        account) for the check or EFT it came with; for an EOB added to a payer's payment
+        already deposited (a remittance claim resolved later), the unapplied payments
+        account that holds its money since."""
+        self.ensure_one()
+        if self.currency_id.is_zero(self.amount_total):
+            return []
+        account = self.company_id.medical_unapplied_payer_account_id \
+            if self.remittance_id else \
+            self.company_id.medical_payer_payment_journal_id.default_account_id
+        return [{"name": label, "account_id": account.id, "partner_id": self.payer_id.id,
+                 "balance": self.amount_total}]
 
     @billing_operation_method
     def _delete(self, reason):
@@ -153,8 +218,18 @@ class MedicalEob(models.Model):
         for eob in self:
             if eob.state != "posted":
                 raise UserError(_("Only posted EOBs can be deleted."))
+            if eob.remittance_id.move_id and eob.move_id == eob.remittance_id.move_id:
+                raise UserError(_(
+                    "%(eob)s was posted with the payer's payment %(payment)s, in one entry: "
+                    "delete the payment, which takes back all its EOBs.",
+                    eob=eob.name, payment=eob.remittance_id.display_name))
             eob.sudo().move_id._medical_reverse(reason)
+        self._set_deleted(reason)
+
+    def _set_deleted(self, reason):
+        """Mark these posted EOBs deleted (their entries reversed). Modules add what
+        follows here."""
+        for eob in self:
             eob.write({"state": "deleted", "delete_reason": reason})
             eob.message_post(body=_("EOB deleted: %(reason)s", reason=reason))
-            eob.line_ids.charge_id.patient_id._medical_invalidate_balances()
-
+        self.line_ids.charge_id.patient_id._medical_invalidate_balances()

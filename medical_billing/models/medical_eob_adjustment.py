@@ -1,6 +1,15 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .account_move_line import ADJUSTMENT_GROUPS
+
+# What posting an adjustment does with the amount: patient responsibility (PR) moves to
+# the next payer or the patient, the other groups are written off; a remittance rule may
+# instead leave an amount with the payer for the biller to review (kept as data only).
+DISPOSITIONS = [
+    ("write_off", "Write off"),
+    ("transfer", "Move to next party"),
+    ("review", "Leave for review"),
+]
 
 
 class MedicalEobAdjustment(models.Model):
@@ -19,6 +28,25 @@ class MedicalEobAdjustment(models.Model):
         string="Reason", required=True, help="Claim adjustment reason code, e.g. 45, 1, 2, 3.",
     )
     amount = fields.Monetary(required=True)
+    disposition = fields.Selection(
+        DISPOSITIONS, compute="_compute_disposition", store=True, readonly=False,
+        required=True, precompute=True,
+        help="Write off: the payer's share is written off. Move to next party: the next "
+        "payer or the patient owes it. Leave for review: nothing is posted, the payer still "
+        "owes it until the biller acts.",
+    )
+    description = fields.Char(help="The reason code in words, as the payer's remittance "
+                              "gave it.")
+
+    @api.depends("group_code")
+    def _compute_disposition(self):
+        for adjustment in self:
+            adjustment.disposition = "transfer" if adjustment.group_code == "PR" \
+                else "write_off"
+
+    def _posted(self):
+        """The adjustments that post an entry: all but those left for review."""
+        return self.filtered(lambda adjustment: adjustment.disposition != "review")
 
     def _medical_is_frozen(self):
         self.ensure_one()

@@ -111,6 +111,10 @@ class MedicalEobLine(models.Model):
                     payer=line.eob_id.payer_id.name, charge=charge.display_name,
                 ))
             amounts = [line.paid, *line.adjustment_ids.mapped("amount")]
+            if line.eob_id.reversed_eob_id:
+                # A payer's reversal takes back what its EOB posted: negative amounts only.
+                line._check_reversal()
+                continue
             if any(currency.compare_amounts(amount, 0) < 0 for amount in amounts):
                 raise UserError(_(
                     "Line %(charge)s has a negative amount: enter paid and adjusted amounts "
@@ -119,8 +123,8 @@ class MedicalEobLine(models.Model):
                 ))
             charge_lines = lines_by_charge[line.eob_id, charge]
             due = figures[charge.id][line.role]["due"]
-            settled = sum(charge_lines.mapped("paid")) \
-                + sum(charge_lines.adjustment_ids.mapped("amount"))
+            settled = sum(charge_lines.mapped("paid")) + sum(
+                charge_lines.adjustment_ids._posted().mapped("amount"))
             if currency.compare_amounts(settled, due) > 0:
                 if len(charge_lines) > 1:
                     raise UserError(_(
@@ -139,6 +143,29 @@ class MedicalEobLine(models.Model):
                 ))
             if any(not adj.reason_code for adj in line.adjustment_ids):
                 raise UserError(_("Each adjustment needs its reason code (e.g. 45)."))
+
+    def _check_reversal(self):
+        """A reversal line takes back at most what the reversed EOB posted on the charge."""
+        self.ensure_one()
+        currency = self.currency_id
+        original = self.eob_id.reversed_eob_id.line_ids.filtered(
+            lambda line: line.charge_id == self.charge_id and line.role == self.role)
+        # (amount taken back, amount the reversed EOB posted), for the payment and each code
+        taken = [(-self.paid, sum(original.mapped("paid")))] + [
+            (-adjustment.amount, sum(original.adjustment_ids.filtered(
+                lambda posted, adjustment=adjustment: (posted.group_code, posted.reason_code)
+                == (adjustment.group_code, adjustment.reason_code)).mapped("amount")))
+            for adjustment in self.adjustment_ids
+        ]
+        if not original or any(
+                currency.compare_amounts(amount, 0) < 0
+                or currency.compare_amounts(amount, posted) > 0 for amount, posted in taken):
+            raise UserError(_(
+                "The reversal of %(eob)s on %(charge)s takes back more than it posted, or "
+                "something it did not post: a reversal's amounts are negative and at most "
+                "those of the EOB it reverses.",
+                eob=self.eob_id.reversed_eob_id.name, charge=self.charge_id.display_name,
+            ))
 
     def _next_party(self):
         """Who owes a patient-responsibility amount: the next payer rank on the charge,
@@ -159,12 +186,12 @@ class MedicalEobLine(models.Model):
                 **charge._prepare_receivable_line_vals(self.role, -self.paid, "payment", label),
                 **codes,
             })
-        for adjustment in self.adjustment_ids.filtered(lambda adj: not currency.is_zero(
-                adj.amount)):
+        for adjustment in self.adjustment_ids._posted().filtered(
+                lambda adj: not currency.is_zero(adj.amount)):
             adjustment_codes = {**codes, "medical_adjustment_group": adjustment.group_code,
                                 "medical_adjustment_reason": adjustment.reason_code}
             adj_label = f"{label} {adjustment.group_code}-{adjustment.reason_code}"
-            if adjustment.group_code == "PR":
+            if adjustment.disposition == "transfer":
                 vals_list += [
                     {**charge._prepare_receivable_line_vals(
                         self.role, -adjustment.amount, "responsibility", adj_label),

@@ -10,6 +10,13 @@ BILLING_ACCOUNTS = [
     ("medical_fee_schedule_account_id", "Fee Schedule Adjustments", "income"),
     ("medical_write_off_account_id", "Billing Write-offs", "income"),
     ("medical_credit_forward_account_id", "Patient Credits Brought Forward", "equity"),
+    ("medical_unapplied_payer_account_id", "Unapplied Insurance Payments",
+     "liability_current"),
+    ("medical_payer_interest_account_id", "Insurance Interest", "income_other"),
+    ("medical_payer_recoupment_account_id", "Insurance Overpayments and Recoupments",
+     "liability_current"),
+    ("medical_payer_withholding_account_id", "Insurance Withholdings and Balances Forward",
+     "asset_current"),
 ]
 UNCOVERED_CHARGE_POLICIES = [
     ("warn", "Warn, and bill the patient in full"),
@@ -66,6 +73,27 @@ class ResCompany(models.Model):
     medical_write_off_account_id = fields.Many2one(
         "account.account", string="Default Write-off Account", check_company=True,
         help="Used by write-off reasons that name no account of their own.",
+    )
+    # Remittances: the part of a payer's payment no EOB applied yet, and its provider-level
+    # adjustments (PLB), by kind.
+    medical_unapplied_payer_account_id = fields.Many2one(
+        "account.account", string="Unapplied Insurance Payments Account", check_company=True,
+        help="Holds the money of a payer's payment that no claim took yet (a remittance "
+        "claim left to resolve) until it is applied.",
+    )
+    medical_payer_interest_account_id = fields.Many2one(
+        "account.account", string="Insurance Interest Account", check_company=True,
+        help="Interest a payer adds to its payment (provider adjustment L6).",
+    )
+    medical_payer_recoupment_account_id = fields.Many2one(
+        "account.account", string="Insurance Recoupments Account", check_company=True,
+        help="What a payer takes back from its payment for an earlier overpayment "
+        "(provider adjustments WO, 72, J1...).",
+    )
+    medical_payer_withholding_account_id = fields.Many2one(
+        "account.account", string="Insurance Withholdings Account", check_company=True,
+        help="What a payer holds back or carries forward (provider adjustments FB, IR, "
+        "and any other kind).",
     )
     medical_uncovered_charges = fields.Selection(
         UNCOVERED_CHARGE_POLICIES, string="Charges No Policy Covers", default="warn",

@@ -53,6 +53,14 @@ class MedicalBillingSettings(models.TransientModel):
     medical_revenue_account_id = setting_field(ResCompany.medical_revenue_account_id)
     medical_fee_schedule_account_id = setting_field(ResCompany.medical_fee_schedule_account_id)
     medical_write_off_account_id = setting_field(ResCompany.medical_write_off_account_id)
+    medical_unapplied_payer_account_id = setting_field(
+        ResCompany.medical_unapplied_payer_account_id)
+    medical_payer_interest_account_id = setting_field(
+        ResCompany.medical_payer_interest_account_id)
+    medical_payer_recoupment_account_id = setting_field(
+        ResCompany.medical_payer_recoupment_account_id)
+    medical_payer_withholding_account_id = setting_field(
+        ResCompany.medical_payer_withholding_account_id)
     medical_uncovered_charges = setting_field(ResCompany.medical_uncovered_charges)
 
     @api.model

@@ -6,8 +6,8 @@ from odoo import _, models
 class MedicalEob(models.Model):
     _inherit = "medical.eob"
 
-    def action_post(self):
-        result = super().action_post()
+    def _set_posted(self, move):
+        result = super()._set_posted(move)
         self._record_claim_payments()
         return result
 
@@ -27,21 +27,45 @@ class MedicalEob(models.Model):
                 for claim in claims_by_share[eob_line.charge_id, eob_line.role]:
                     lines_by_claim[claim] |= eob_line
             for claim, eob_lines in lines_by_claim.items():
-                currency = claim.currency_id
-                paid = sum(eob_lines.mapped("paid"))
-                denied = currency.is_zero(paid) and not eob_lines.adjustment_ids
-                state = "denied" if denied else (
-                    "paid" if currency.is_zero(claim.amount_due) else "partial")
-                message = _("%(eob)s of %(date)s: denied, nothing paid.",
-                            eob=eob.name, date=eob.date) if denied else _(
-                    "%(eob)s of %(date)s: paid %(paid)s, %(payer)s still owes %(due)s.",
-                    eob=eob.name, date=eob.date, paid=currency.format(paid),
-                    payer=eob.payer_id.name, due=currency.format(claim.amount_due))
-                Event._record(claim, "payment", claim_state=state, level="payer",
-                              eob_id=eob.id, message=message)
+                Event._record(claim, "payment", level="payer", eob_id=eob.id,
+                              **eob._claim_payment_outcome(claim, eob_lines))
 
-    def _delete(self, reason):
-        result = super()._delete(reason)
+    def _claim_payment_outcome(self, claim, eob_lines):
+        """{claim_state, message} of the payment event these EOB lines make on ``claim``."""
+        self.ensure_one()
+        currency = claim.currency_id
+        paid = sum(eob_lines.mapped("paid"))
+        codes = ", ".join(
+            f"{adjustment.group_code}-{adjustment.reason_code}"
+            + (f" ({adjustment.description})" if adjustment.description else "")
+            for adjustment in eob_lines.adjustment_ids)
+        if self.reversed_eob_id:
+            reversed_event = claim.event_ids.filtered(
+                lambda event: event.kind == "payment" and event.eob_id == self.reversed_eob_id)
+            return {
+                "claim_state": _state_before(reversed_event[:1]) or claim.state,
+                "message": _("%(eob)s of %(date)s: the payer reversed %(reversed)s, taking "
+                             "back %(paid)s; %(payer)s owes %(due)s again.",
+                             eob=self.name, date=self.date, reversed=self.reversed_eob_id.name,
+                             paid=currency.format(-paid), payer=self.payer_id.name,
+                             due=currency.format(claim.amount_due)),
+            }
+        if currency.is_zero(paid) and not eob_lines.adjustment_ids._posted():
+            return {
+                "claim_state": "denied",
+                "message": _("%(eob)s of %(date)s: denied, nothing paid.",
+                             eob=self.name, date=self.date)
+                + (" " + _("Reasons: %(codes)s.", codes=codes) if codes else ""),
+            }
+        return {
+            "claim_state": "paid" if currency.is_zero(claim.amount_due) else "partial",
+            "message": _("%(eob)s of %(date)s: paid %(paid)s, %(payer)s still owes %(due)s.",
+                         eob=self.name, date=self.date, paid=currency.format(paid),
+                         payer=self.payer_id.name, due=currency.format(claim.amount_due)),
+        }
+
+    def _set_deleted(self, reason):
+        result = super()._set_deleted(reason)
         self._record_claim_payments_deleted(reason)
         return result
 
@@ -50,12 +74,16 @@ class MedicalEob(models.Model):
         event puts each back in the state it had before that payment."""
         Event = self.env["medical.claim.event"]
         for event in Event.search([("eob_id", "in", self.ids), ("kind", "=", "payment")]):
-            before = event.claim_id.event_ids.filtered(
-                lambda earlier, event=event: earlier.claim_state and earlier.kind != "payment"
-                and (earlier.date, earlier.id) < (event.date, event.id)
-            ).sorted(lambda earlier: (earlier.date, earlier.id))[-1:]
             Event._record(event.claim_id, "payment_deleted", eob_id=event.eob_id.id,
-                          claim_state=before.claim_state or "submitted", message=_(
+                          claim_state=_state_before(event) or "submitted", message=_(
                               "%(eob)s deleted: %(reason)s", eob=event.eob_id.name,
                               reason=reason))
 
+
+def _state_before(event):
+    """The state the claim of ``event`` had before it (not counting payments)."""
+    before = event.claim_id.event_ids.filtered(
+        lambda earlier: earlier.claim_state and earlier.kind != "payment"
+        and (earlier.date, earlier.id) < (event.date, event.id)
+    ).sorted(lambda earlier: (earlier.date, earlier.id))[-1:]
+    return before.claim_state

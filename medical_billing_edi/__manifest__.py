@@ -2,7 +2,7 @@
     "name": "Medical Billing EDI",
     "summary": "Electronic claims through a clearinghouse: 837P files out; 999 and 277CA "
     "answers in, read into each claim's status history (X12 on top of pyx12)",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "license": "LGPL-3",
     "author": "Medical Billing Contributors",
     "website": "https://github.com/medical-billing/odoo-medical-billing",
@@ -17,6 +17,7 @@
         "wizards/medical_billing_settings_views.xml",
         "views/medical_claim_answer_views.xml",
         "views/medical_claim_batch_views.xml",
+        "views/medical_era_views.xml",
         "views/medical_billing_edi_menus.xml",
     ],
     "demo": [

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -129,6 +131,15 @@ class MedicalEob(models.Model):
             eob._set_posted(move)
         return True
 
+    def _restored_by_reversals(self):
+        """{(charge, role): amount} the reversals among these EOBs give back to the payer:
+        what the EOBs they reverse paid and adjusted, owed again once they post."""
+        restored = defaultdict(float)
+        for line in self.filtered("reversed_eob_id").line_ids:
+            restored[line.charge_id, line.role] -= line.paid + sum(
+                line.adjustment_ids._posted().mapped("amount"))
+        return restored
+
     def _check_draft(self):
         for eob in self:
             if eob.state != "draft":
@@ -164,7 +175,9 @@ class MedicalEob(models.Model):
                 payer=eob.payer_id.name,
             ))
 
-    def _check_postable(self):
+    def _check_postable(self, restored=None):
+        """Refuse what cannot post; ``restored`` ({(charge, role): amount}) is what
+        reversals posted in the same entry give back to the payer first."""
         self.ensure_one()
         self.company_id._medical_check_setup()
         currency = self.currency_id
@@ -179,8 +192,7 @@ class MedicalEob(models.Model):
                 total=currency.format(self.amount_total),
                 difference=currency.format(difference),
             ))
-        for line in self.line_ids:
-            line._check_postable()
+        self.line_ids._check_postable(restored)
 
     def _prepare_move_vals(self):
         self.ensure_one()

@@ -96,8 +96,9 @@ class MedicalEobLine(models.Model):
                 for adj in line.adjustment_ids
             )
 
-    def _check_postable(self):
-        currency = self.currency_id
+    def _check_postable(self, restored=None):
+        currency = self.currency_id[:1]
+        restored = restored or {}
         figures = self.charge_id._ledger_figures()  # one query for every line's charge
         # The lines of one charge on one EOB settle the same amount owed: they are checked
         # together, or each would pass against the whole of it and the charge be paid twice.
@@ -122,7 +123,7 @@ class MedicalEobLine(models.Model):
                     charge=charge.display_name,
                 ))
             charge_lines = lines_by_charge[line.eob_id, charge]
-            due = figures[charge.id][line.role]["due"]
+            due = figures[charge.id][line.role]["due"] + restored.get((charge, line.role), 0.0)
             settled = sum(charge_lines.mapped("paid")) + sum(
                 charge_lines.adjustment_ids._posted().mapped("amount"))
             if currency.compare_amounts(settled, due) > 0:

@@ -89,20 +89,27 @@ class MedicalRemittance(models.Model):
             eobs = remittance.eob_ids
             eobs._check_draft()
             eobs.line_ids.charge_id.patient_id._medical_lock_for_payment()
+            restored = eobs._restored_by_reversals()
             for eob in eobs:
-                eob._check_postable()
+                eob._check_postable(restored)
             company = remittance.company_id
             company._medical_check_setup()
             journal = company.medical_payer_payment_journal_id
             company._medical_check_open_date(remittance.date, journal)
-            move = self.env["account.move"]._medical_create_entries(
-                [remittance._prepare_move_vals()])
-            move.action_post()
-            move.line_ids._medical_reconcile()
-            remittance.write({"state": "posted", "move_id": move.id, "name": move.name})
+            move_vals = remittance._prepare_move_vals()
+            move = self.env["account.move"]
+            if move_vals["line_ids"]:  # a payment of denials only moves no money
+                move = move._medical_create_entries([move_vals])
+                move.action_post()
+                move.line_ids._medical_reconcile()
+            remittance.write({"state": "posted", "move_id": move.id,
+                              "name": move.name or remittance.reference})
             paying = eobs.filtered(lambda eob: any(
                 line.paid or line.adjustment_ids._posted() for line in eob.line_ids))
-            paying._set_posted(move.sudo(False))
+            if move:
+                paying._set_posted(move.sudo(False))
+            else:
+                paying = paying.browse()
             (eobs - paying)._set_posted(self.env["account.move"])
         return True
 

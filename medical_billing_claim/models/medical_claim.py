@@ -385,6 +385,29 @@ class MedicalClaim(models.Model):
         self.ensure_one()
         return PAYER_ROLES[:PAYER_ROLES.index(self.payer_role)]
 
+    def _record_crossover(self, charges, next_payer_name=""):
+        """The payer of this claim forwarded it to the next payer itself (a crossover): the
+        next rank's claim of ``charges`` is made and marked sent to that payer, so that it
+        is not billed a second time. Returns the claims made."""
+        self.ensure_one()
+        later = PAYER_ROLES[PAYER_ROLES.index(self.payer_role) + 1:]
+        Event = self.env["medical.claim.event"]
+        groups, problems = self.env["medical.claim.create"]._plan_claims(charges, later[:1])
+        claims = self.env["medical.claim.create"]._create_claims(groups) if groups \
+            else self.browse()
+        for claim in claims:
+            Event._record(claim, "crossover", claim_state="forwarded", level="payer",
+                          message=_("%(payer)s forwarded the claim to %(next)s (crossover) "
+                                    "with its remittance: not to be sent again.",
+                                    payer=self.payer_id.name,
+                                    next=next_payer_name or claim.payer_id.name))
+        if problems:
+            Event._record(self, "note", message=_(
+                "%(payer)s forwarded the claim to the next payer, but its claim could not be "
+                "made: %(problems)s", payer=self.payer_id.name,
+                problems="; ".join(problem for __, __, problem in problems)))
+        return claims
+
     @api.model
     def _claims_by_control_number(self, companies, numbers):
         """{claim number: claim} of ``companies`` for the patient control numbers given."""

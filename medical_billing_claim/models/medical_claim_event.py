@@ -13,6 +13,7 @@ EVENT_KINDS = [
     ("note", "Follow-up Note"),
     ("resubmitted", "Resubmitted"),
     ("voided", "Voided"),
+    ("crossover", "Crossed Over"),
 ]
 LEVELS = [("clearinghouse", "Clearinghouse"), ("payer", "Payer")]
 

@@ -1,0 +1,474 @@
+from collections import defaultdict
+
+from odoo import Command, _, api, fields, models
+from odoo.addons.medical_billing.models.account_move_line import ADJUSTMENT_GROUPS, PAYER_ROLES
+from odoo.addons.medical_billing.models.medical_eob_adjustment import DISPOSITIONS
+from odoo.addons.medical_billing.models.medical_posted_guard import billing_operation_method
+from odoo.exceptions import UserError
+
+from ..edi import codes
+
+ERA_STATES = [("draft", "To Post"), ("posted", "Posted")]
+ERA_CLAIM_STATES = [
+    ("ready", "Ready to Post"),
+    ("exception", "To Resolve"),
+    ("posted", "Posted"),
+]
+PAYMENT_METHODS = {"CHK": "check", "ACH": "eft", "FWT": "eft", "BOP": "eft", "NON": "none"}
+# CLP02 of a claim the payer processed and forwarded to the next payer (crossover).
+CROSSOVER_STATUSES = ("19", "20", "21")
+REVERSAL_STATUS = "22"
+DENIED_STATUS = "4"
+# OA-23: the impact of the prior payers' adjudication, quoted on a secondary's lines.
+PRIOR_PAYER_CODE = ("OA", "23")
+
+
+class MedicalEra(models.Model):
+    """One payment of an 835 remittance file (ERA): its check or EFT and the claims it
+    answers, as read and matched (the dry run) before anything posts. Posting makes the
+    payer's payment (medical.remittance) with one EOB per claim that matched cleanly; the
+    others stay here, to resolve, their money held as unapplied until then."""
+
+    _name = "medical.era"
+    _description = "Electronic Remittance (ERA)"
+    _inherit = ["mail.thread"]
+    _order = "payment_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
+                                 default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    payer_id = fields.Many2one("res.partner", readonly=True, index=True, check_company=True,
+                               help="Our payer the remittance is from.")
+    payer_name = fields.Char(string="Payer in File", readonly=True)
+    payer_identifier = fields.Char(string="Payer ID in File", readonly=True)
+    trace_number = fields.Char(string="Check / EFT Number", readonly=True, required=True)
+    payment_method = fields.Selection([("check", "Check"), ("eft", "EFT"),
+                                       ("none", "No Payment")], readonly=True)
+    payment_date = fields.Date(readonly=True)
+    amount = fields.Monetary(string="Payment Amount", readonly=True)
+    attachment_id = fields.Many2one("ir.attachment", string="835 File", readonly=True)
+    file_name = fields.Char(related="attachment_id.name", string="File Name")
+    state = fields.Selection(ERA_STATES, default="draft", required=True, readonly=True,
+                             tracking=True, index=True)
+    claim_ids = fields.One2many("medical.era.claim", "era_id", string="Claims", readonly=True)
+    provider_adjustments = fields.Json(string="Provider Adjustments (PLB)", readonly=True)
+    provider_adjustments_display = fields.Text(
+        string="Provider Adjustments", compute="_compute_provider_adjustments_display")
+    remittance_id = fields.Many2one("medical.remittance", string="Payer Payment",
+                                    readonly=True, check_company=True)
+    ready_count = fields.Integer(compute="_compute_counts")
+    exception_count = fields.Integer(compute="_compute_counts")
+    posted_count = fields.Integer(compute="_compute_counts")
+
+    _sql_constraints = [
+        ("payment_uniq", "unique(company_id, payer_identifier, trace_number, amount)",
+         "A payment of a remittance is imported once."),
+    ]
+
+    @api.depends("payer_name", "trace_number")
+    def _compute_name(self):
+        for era in self:
+            era.name = f"{era.payer_name or ''} {era.trace_number or ''}".strip()
+
+    @api.depends("claim_ids.state")
+    def _compute_counts(self):
+        for era in self:
+            states = era.claim_ids.mapped("state")
+            era.ready_count = states.count("ready")
+            era.exception_count = states.count("exception")
+            era.posted_count = states.count("posted")
+
+    @api.depends("provider_adjustments")
+    def _compute_provider_adjustments_display(self):
+        for era in self:
+            era.provider_adjustments_display = "\n".join(
+                f"{plb['reason']} {plb['reference']}: "
+                f"{era.currency_id.format(plb['amount'])} ({plb['description']})"
+                for plb in era.provider_adjustments or [])
+
+    # ------------------------------------------------------------------ posting
+
+    @billing_operation_method
+    def action_post(self):
+        """Post what is clean: the payer's payment with an EOB per ready claim. Claims that
+        cannot post stay to resolve, with the reason; nothing of them posts."""
+        self.env["medical.eob"].check_access("create")
+        for era in self:
+            if era.state != "draft":
+                raise UserError(_("%(era)s is already posted: resolve its remaining claims "
+                                  "one by one.", era=era.name))
+            era.claim_ids._plan()
+            ready = era.claim_ids.filtered(lambda claim: claim.state == "ready")
+            payer = era.payer_id or ready.claim_id.payer_id[:1]
+            if not payer:
+                raise UserError(_(
+                    "No claim of %(era)s matches a claim of yours, so its payer is unknown: "
+                    "nothing was posted. Check that the file is yours.", era=era.name))
+            remittance = self.env["medical.remittance"].create({
+                "payer_id": payer.id,
+                "company_id": era.company_id.id,
+                "date": min(era.payment_date or fields.Date.context_today(self),
+                            fields.Date.context_today(self)),
+                "payment_method": era.payment_method or "eft",
+                "reference": era.trace_number,
+                "amount_total": era.amount,
+                "adjustment_ids": [Command.create({
+                    "reason_code": plb["reason"], "reference": plb["reference"],
+                    "description": plb["description"], "amount": plb["amount"],
+                }) for plb in era.provider_adjustments or []],
+            })
+            eobs = self.env["medical.eob"].create([
+                {**claim._eob_vals(), "remittance_id": remittance.id} for claim in ready])
+            for claim, eob in zip(ready, eobs, strict=True):
+                claim.eob_id = eob
+            remittance.action_post()
+            ready.state = "posted"
+            era.write({"state": "posted", "remittance_id": remittance.id})
+            ready._record_crossovers()
+            era.message_post(body=_(
+                "Posted %(posted)s claims; %(left)s left to resolve.",
+                posted=len(ready), left=era.exception_count))
+        return True
+
+    def action_open_exceptions(self):
+        self.ensure_one()
+        return self.claim_ids.filtered(lambda claim: claim.state == "exception") \
+            ._get_records_action(name=_("Claims to Resolve of %(era)s", era=self.name))
+
+
+class MedicalEraClaim(models.Model):
+    """One claim of an ERA payment: what the payer said (kept as read), the claim it
+    matched, and what posting it does, or why it cannot post yet."""
+
+    _name = "medical.era.claim"
+    _description = "ERA Claim"
+    _order = "era_id, sequence, id"
+    _check_company_auto = True
+
+    era_id = fields.Many2one("medical.era", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="era_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="era_id.currency_id")
+    payer_id = fields.Many2one(related="era_id.payer_id")
+    sequence = fields.Integer()
+    patient_control_number = fields.Char(string="Claim Number in File", readonly=True,
+                                         index=True)
+    patient_name = fields.Char(string="Patient in File", readonly=True)
+    payer_claim_number = fields.Char(readonly=True, index=True)
+    status_code = fields.Char(readonly=True, help="CLP02: how the payer processed it.")
+    status_description = fields.Char(compute="_compute_status_description",
+                                     string="Processed As")
+    charge = fields.Monetary(string="Billed", readonly=True)
+    paid = fields.Monetary(readonly=True)
+    patient_responsibility = fields.Monetary(readonly=True)
+    data = fields.Json(readonly=True, help="The claim's lines and adjustments, as read.")
+    claim_id = fields.Many2one("medical.claim", check_company=True,
+                               help="Our claim it answers: matched by the number our 837P "
+                               "sent; set it by hand to resolve an unmatched one.")
+    patient_id = fields.Many2one(related="claim_id.patient_id")
+    reversed_eob_id = fields.Many2one("medical.eob", string="Reverses", readonly=True)
+    state = fields.Selection(ERA_CLAIM_STATES, default="ready", required=True, readonly=True,
+                             index=True)
+    plan = fields.Json(readonly=True, help="The EOB lines posting makes, as planned.")
+    outcome = fields.Text(string="What Posts", readonly=True)
+    problem = fields.Text(string="To Resolve", readonly=True)
+    eob_id = fields.Many2one("medical.eob", string="EOB", readonly=True)
+
+    @api.depends("status_code")
+    def _compute_status_description(self):
+        for era_claim in self:
+            era_claim.status_description = codes.describe(
+                "claim_status", era_claim.status_code or "")
+
+    # ------------------------------------------------------------------ the plan
+
+    def _plan(self):
+        """Match each claim not posted yet and say what posting it does (``outcome``), or
+        why it cannot post (``problem``, state to resolve). Reads, never posts."""
+        todo = self.filtered(lambda era_claim: era_claim.state != "posted")
+        numbers = set(todo.filtered(lambda c: not c.claim_id).mapped("patient_control_number"))
+        by_number = self.env["medical.claim"]._claims_by_control_number(
+            todo.company_id, numbers) if numbers else {}
+        rules = self.env["medical.era.rule"].search([("company_id", "in", todo.company_id.ids)])
+        # Reversals first: what they take back is owed again to the payer when the
+        # corrections of the same payment post.
+        restored = defaultdict(lambda: defaultdict(float))
+        todo = todo.sorted(lambda c: (c.era_id.id, c.status_code != REVERSAL_STATUS, c.sequence))
+        for era_claim in todo:
+            if not era_claim.claim_id:
+                claims = by_number.get(era_claim.patient_control_number, self.env["medical.claim"])
+                claims = claims.filtered(lambda c, e=era_claim: c.company_id == e.company_id)
+                if len(claims) == 1:
+                    era_claim.claim_id = claims
+            try:
+                lines = era_claim._plan_lines(rules, restored[era_claim.era_id.id])
+            except PlanProblem as problem:
+                era_claim.write({"state": "exception", "problem": str(problem),
+                                 "outcome": False, "plan": False})
+                continue
+            era_claim.write({"state": "ready", "problem": False, "plan": lines,
+                             "outcome": era_claim._describe(lines)})
+            if era_claim.reversed_eob_id and era_claim.era_id.state == "draft":
+                for charge_id, amount in _settled(lines).items():
+                    restored[era_claim.era_id.id][charge_id] -= amount
+        return True
+
+    def _plan_lines(self, rules, restored):
+        """[EOB line values] of this claim, or PlanProblem saying why it cannot post."""
+        self.ensure_one()
+        claim = self.claim_id
+        data = self.data or {}
+        if not claim:
+            raise PlanProblem(_(
+                "No claim of yours has number %(number)s (patient %(patient)s): find the "
+                "claim and set it here.", number=self.patient_control_number,
+                patient=self.patient_name or "?"))
+        era_payer = self.era_id.payer_id
+        if era_payer and claim.payer_id != era_payer:
+            raise PlanProblem(_(
+                "Claim %(claim)s was billed to %(payer)s, not to %(era_payer)s who sent this "
+                "remittance.", claim=claim.name, payer=claim.payer_id.name,
+                era_payer=era_payer.name))
+        if self.status_code == REVERSAL_STATUS:
+            return self._plan_reversal()
+        service_lines = data.get("lines") or []
+        if not service_lines:
+            if len(claim.line_ids) != 1:
+                raise PlanProblem(_(
+                    "The payer answered claim %(claim)s as a whole, without its %(count)s "
+                    "service lines: post its EOB by hand.", claim=claim.name,
+                    count=len(claim.line_ids)))
+            service_lines = [{**data, "line": claim.line_ids.id}]
+        elif data.get("adjustments"):
+            raise PlanProblem(_(
+                "The payer adjusted claim %(claim)s at claim level as well as per line: "
+                "post its EOB by hand.", claim=claim.name))
+        lines = []
+        for service in service_lines:
+            claim_line = self._match_line(service)
+            lines.append(self._eob_line_vals(claim_line, service, rules))
+        self._check_amounts(lines, restored)
+        return lines
+
+    def _match_line(self, service):
+        claim = self.claim_id
+        if service.get("line"):
+            return claim.line_ids.browse(service["line"])
+        control = service.get("control")
+        if control:
+            matched = claim.line_ids.filtered(
+                lambda line: f"{claim.name}-{line.sequence}" == control)
+        else:
+            matched = claim.line_ids.filtered(lambda line: (
+                line.product_id.default_code == service.get("code")
+                and (line.modifiers or "").split() == list(service.get("modifiers") or [])
+                and (not service.get("date")
+                     or fields.Date.to_string(line.date_service) == service["date"])
+                and line.currency_id.compare_amounts(line.amount, service["charge"]) == 0))
+        if len(matched) != 1:
+            raise PlanProblem(_(
+                "Service line %(code)s of %(date)s (billed %(charge)s) matches no line of "
+                "claim %(claim)s: post its EOB by hand.", code=service.get("code") or "?",
+                date=service.get("date") or "?", charge=service.get("charge"),
+                claim=claim.name))
+        return matched[:1]
+
+    def _eob_line_vals(self, claim_line, service, rules):
+        denial = self.status_code == DENIED_STATUS or not service.get("paid")
+        adjustments = []
+        for group, reason, amount in service.get("adjustments") or []:
+            adjustments.append({
+                "group_code": group, "reason_code": reason, "amount": amount,
+                "description": codes.adjustment_reason(reason),
+                "disposition": self._disposition(rules, group, reason, denial),
+            })
+        return {
+            "charge_id": claim_line.charge_id.id,
+            "paid": service.get("paid") or 0.0,
+            "allowed": service.get("allowed") or service.get("charge"),
+            "remark_codes": " ".join(service.get("remarks") or []),
+            "adjustments": adjustments,
+        }
+
+    def _disposition(self, rules, group, reason, denial):
+        """The payer's rule for the code, else its all-payer rule, else the default: patient
+        responsibility moves on; the prior payers' part is not posted; on a denied line the
+        rest waits for the biller; on a paid line the rest is written off."""
+        for payer in (self.claim_id.payer_id, self.env["res.partner"]):
+            rule = rules.filtered(lambda r, payer=payer: r.payer_id == payer
+                                  and r.group_code == group and r.reason_code == reason
+                                  and r.company_id == self.company_id)
+            if rule:
+                return rule[0].disposition
+        if group == "PR":
+            return "transfer"
+        if (group, reason) == PRIOR_PAYER_CODE:
+            return "review"  # what an earlier payer did: quoted, not this payer's to post
+        return "review" if denial else "write_off"
+
+    def _check_amounts(self, lines, restored):
+        """What breaks a rule before it posts: a line settling more than the payer owes
+        (with what reversals of the same payment give back)."""
+        claim = self.claim_id
+        currency = claim.currency_id
+        settled = _settled(lines)
+        for charge in self.env["medical.charge"].browse(list(settled)):
+            due = charge[f"{claim.payer_role}_due"] + restored[charge.id]
+            if currency.compare_amounts(settled[charge.id], due) > 0:
+                raise PlanProblem(_(
+                    "On %(charge)s the remittance pays and adjusts %(settled)s but %(payer)s "
+                    "only owes %(due)s: check for an earlier payment of the same claim.",
+                    charge=charge.display_name, settled=currency.format(settled[charge.id]),
+                    payer=claim.payer_id.name, due=currency.format(due)))
+
+    def _plan_reversal(self):
+        """A reversal (CLP02 22) takes back what the payer's earlier EOB of this claim (same
+        payer claim number) posted: its lines, negated."""
+        original = self.env["medical.eob"].search([
+            ("company_id", "=", self.company_id.id), ("payer_id", "=", self.claim_id.payer_id.id),
+            ("payer_claim_number", "=", self.payer_claim_number), ("state", "=", "posted"),
+            ("reversed_eob_id", "=", False),
+        ], order="id desc", limit=1)
+        if not original:
+            raise PlanProblem(_(
+                "The payer reversed its payment of claim %(claim)s (its number %(number)s), "
+                "but no posted EOB of it has that number: post the reversal by hand.",
+                claim=self.claim_id.name, number=self.payer_claim_number))
+        if self.currency_id.compare_amounts(-self.paid, original.amount_total) != 0:
+            raise PlanProblem(_(
+                "The reversal takes back %(taken)s but %(eob)s paid %(paid)s: post it by "
+                "hand.", taken=self.currency_id.format(-self.paid), eob=original.name,
+                paid=self.currency_id.format(original.amount_total)))
+        self.reversed_eob_id = original
+        return [{
+            "charge_id": line.charge_id.id,
+            "paid": -line.paid,
+            "allowed": -line.allowed,
+            "remark_codes": line.remark_codes,
+            "adjustments": [{
+                "group_code": adjustment.group_code, "reason_code": adjustment.reason_code,
+                "amount": -adjustment.amount, "description": adjustment.description,
+                "disposition": adjustment.disposition,
+            } for adjustment in line.adjustment_ids],
+        } for line in original.line_ids]
+
+    def _describe(self, lines):
+        """The dry run's words for what posting does."""
+        currency = self.currency_id
+        claim = self.claim_id
+        words = {key: label for key, label in DISPOSITIONS}
+        parts = [_("Paid %(paid)s", paid=currency.format(sum(line["paid"] for line in lines)))]
+        charges = self.env["medical.charge"].browse([line["charge_id"] for line in lines])
+        for line in lines:
+            charge = charges.browse(line["charge_id"])
+            next_party = next((role for role in PAYER_ROLES[PAYER_ROLES.index(
+                claim.payer_role) + 1:] if charge[f"{role}_payer_id"]), "patient")
+            for adjustment in line["adjustments"]:
+                action = words[adjustment["disposition"]]
+                if adjustment["disposition"] == "transfer":
+                    action = _("moved to %(party)s", party=charge[f"{next_party}_payer_id"].name
+                               if next_party != "patient" else charge.patient_id.name)
+                parts.append(f"{adjustment['group_code']}-{adjustment['reason_code']} "
+                             f"{currency.format(adjustment['amount'])} {action} "
+                             f"({adjustment['description']})")
+        if self.reversed_eob_id:
+            parts.insert(0, _("Reverses %(eob)s", eob=self.reversed_eob_id.name))
+        if self._is_crossover():
+            parts.append(_("Crossed over to the next payer: its claim is marked sent."))
+        return "; ".join(parts)
+
+    def _is_crossover(self):
+        return self.status_code in CROSSOVER_STATUSES or bool((self.data or {}).get("crossover"))
+
+    def _eob_vals(self):
+        self.ensure_one()
+        lines = self.plan or []
+        return {
+            "payer_id": self.claim_id.payer_id.id,
+            "company_id": self.company_id.id,
+            "date": self.era_id.payment_date,
+            "payment_method": "check" if self.era_id.payment_method == "check" else "eft",
+            "reference": self.era_id.trace_number,
+            "payer_claim_number": self.payer_claim_number,
+            "reversed_eob_id": self.reversed_eob_id.id,
+            "amount_total": sum(line["paid"] for line in lines),
+            "line_ids": [Command.create({
+                **{key: value for key, value in line.items() if key != "adjustments"},
+                "adjustment_ids": [Command.create(adjustment)
+                                   for adjustment in line["adjustments"]],
+            }) for line in lines],
+        }
+
+    def _record_crossovers(self):
+        """Claims the payer forwarded to the next payer: that payer's claim is marked sent,
+        so it is not billed a second time."""
+        for era_claim in self.filtered(lambda c: c._is_crossover() and c.eob_id):
+            era_claim.claim_id._record_crossover(
+                era_claim.eob_id.line_ids.charge_id,
+                (era_claim.data or {}).get("crossover") or "")
+
+    @billing_operation_method
+    def action_post(self):
+        """Post claims resolved after their payment was posted: each EOB takes its money from
+        what the payment left unapplied."""
+        self.env["medical.eob"].check_access("create")
+        claims = self.filtered(lambda c: c.state == "exception" and c.era_id.state == "posted")
+        if not claims:
+            raise UserError(_("Only claims left to resolve of a posted remittance are posted "
+                              "one by one; post a new remittance as a whole."))
+        claims._plan()
+        for era_claim in claims:
+            if era_claim.state != "ready":
+                raise UserError(era_claim.problem)
+            eob = self.env["medical.eob"].create({
+                **era_claim._eob_vals(), "remittance_id": era_claim.era_id.remittance_id.id})
+            eob.action_post()
+            era_claim.write({"state": "posted", "eob_id": eob.id})
+            era_claim._record_crossovers()
+        return True
+
+
+def _settled(lines):
+    """{charge id: paid and posted adjustments} of planned EOB lines."""
+    settled = defaultdict(float)
+    for line in lines:
+        settled[line["charge_id"]] += line["paid"] + sum(
+            adjustment["amount"] for adjustment in line["adjustments"]
+            if adjustment["disposition"] != "review")
+    return settled
+
+
+class PlanProblem(Exception):
+    """Why an ERA claim cannot post as it is."""
+
+
+class MedicalEraRule(models.Model):
+    """What posting an ERA does with an adjustment code, per payer (or every payer):
+    write it off, move it to the next party, or leave it with the payer for review."""
+
+    _name = "medical.era.rule"
+    _description = "Remittance Adjustment Rule"
+    _order = "payer_id, group_code, reason_code"
+    _check_company_auto = True
+
+    company_id = fields.Many2one("res.company", required=True, index=True,
+                                 default=lambda self: self.env.company)
+    payer_id = fields.Many2one("res.partner", check_company=True,
+                               domain="[('is_payer', '=', True)]",
+                               help="Empty: every payer without a rule of its own.")
+    group_code = fields.Selection(ADJUSTMENT_GROUPS, string="Group", required=True)
+    reason_code = fields.Char(string="Reason", required=True)
+    description = fields.Char(compute="_compute_description")
+    disposition = fields.Selection(DISPOSITIONS, string="Action", required=True,
+                                   default="review")
+
+    _sql_constraints = [
+        ("code_uniq", "unique(company_id, payer_id, group_code, reason_code)",
+         "A code has one rule per payer."),
+    ]
+
+    @api.depends("reason_code")
+    def _compute_description(self):
+        for rule in self:
+            rule.description = codes.adjustment_reason(rule.reason_code or "")

@@ -1,0 +1,375 @@
+import base64
+import datetime
+from decimal import Decimal
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import Form, tagged
+
+from ..edi import Envelope, write_835
+from ..edi.models import Adjustment
+from ..edi.results import ClaimPayment, Party, ProviderAdjustment, Remittance, ServicePayment
+from .claim_common import MedicalEdiClaimCommon
+
+DAY = datetime.date(2026, 3, 20)
+ENVELOPE = Envelope("BHH01", "HEALTHYSPINE", 835, 835, created=datetime.datetime(2026, 3, 20))
+
+
+def D(value):
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+@freeze_time("2026-03-25")
+@tagged("post_install", "-at_install")
+class TestEraImport(MedicalEdiClaimCommon):
+    """835 remittances imported, shown (the dry run), and posted through the EOB posting:
+    after each, the ledger ties out and the claim's history says what happened."""
+
+    # ------------------------------------------------------------------ helpers
+
+    def _sent_claim(self, charge=None):
+        charge = charge or self._billable_charge()
+        claims, __ = self._send(charge)
+        return claims
+
+    def _service(self, claim_line, paid, adjustments=(), charge=None, control=None):
+        return ServicePayment(
+            "HC", claim_line.product_id.default_code,
+            tuple((claim_line.modifiers or "").split()),
+            D(claim_line.amount if charge is None else charge), D(paid), D(claim_line.units),
+            service_date_from=claim_line.date_service,
+            line_control_number=control or f"{claim_line.claim_id.name}-{claim_line.sequence}",
+            adjustments=tuple(Adjustment(group, reason, D(amount))
+                              for group, reason, amount in adjustments),
+        )
+
+    def _claim_payment(self, claim, services, status="1", payer_number=None, number=None,
+                       crossover=None):
+        return ClaimPayment(
+            number or claim.name, status,
+            D(sum(float(line.charge) for line in services)),
+            D(sum(float(line.paid) for line in services)),
+            D(sum(float(adj.amount) for line in services for adj in line.adjustments
+                  if adj.group == "PR")),
+            payer_number or f"BH-{claim.name}",
+            patient=Party("ALVAREZ", "MARIA", "MI", "XYZ1"),
+            crossover_payer=Party(crossover, id_qualifier="PI", identifier="EVM01")
+            if crossover else None,
+            service_lines=tuple(services),
+        )
+
+    def _835(self, *payments, payer=None):
+        """An 835 of ``payments``: [(trace, [claim payments], [PLB (reason, ref, amount)])],
+        from ``payer`` (the primary payer by default)."""
+        payer = payer or self.payer_primary
+        remittances = []
+        for trace, claims, plbs in payments:
+            adjustments = tuple(ProviderAdjustment("1245319599", datetime.date(2026, 12, 31),
+                                                   reason, reference, D(amount))
+                                for reason, reference, amount in plbs)
+            total = sum(float(claim.paid) for claim in claims) \
+                - sum(float(plb.amount) for plb in adjustments)
+            remittances.append(Remittance(
+                "0001", "I", D(total), "C", "ACH", DAY, trace, "1512345678",
+                Party(payer.name.upper(), id_qualifier="2U", identifier=payer.payer_code),
+                Party("HEALTHY SPINE CLINIC", id_qualifier="XX", identifier="1245319599"),
+                DAY, tuple(claims), adjustments,
+            ))
+        return write_835(remittances, envelope=ENVELOPE)
+
+    def _import_era(self, text, name="era.835", user=None):
+        Wizard = self.env["medical.era.import"].with_user(user or self.biller)
+        wizard = Wizard.create({"attachment_ids": [Command.create({
+            "name": name, "datas": base64.b64encode(text.encode()),
+            "res_model": Wizard._name, "res_id": 0,
+        })]})
+        action = wizard.action_import()
+        return self.env["medical.era"].search(action["domain"]) if action.get("domain") \
+            else self.env["medical.era"].browse(action["res_id"])
+
+    def _post(self, era):
+        era.with_user(self.biller).action_post()
+        return era.remittance_id
+
+    def assertTiedOut(self):
+        figures = self.company._medical_tie_out()
+        self.assertAlmostEqual(figures["billing_open"], figures["ledger_balance"])
+
+    def _deposit_items(self, remittance):
+        journal = self.company.medical_payer_payment_journal_id
+        return remittance.move_id.line_ids.filtered(
+            lambda item: item.account_id == journal.default_account_id)
+
+    # ------------------------------------------------------------------ paid claims
+
+    def test_full_payment_dry_run_then_post(self):
+        claim = self._sent_claim()
+        line = claim.line_ids
+        era = self._import_era(self._835(("EFT100", [self._claim_payment(
+            claim, [self._service(line, line.amount)])], [])))
+        # The dry run: matched, what will post, nothing posted yet.
+        self.assertEqual(era.state, "draft")
+        self.assertEqual(era.claim_ids.claim_id, claim)
+        self.assertEqual(era.claim_ids.state, "ready")
+        self.assertIn("Paid", era.claim_ids.outcome)
+        self.assertFalse(self.env["medical.eob"].search([("payer_claim_number", "=",
+                                                          f"BH-{claim.name}")]))
+        self.assertEqual(era.attachment_id.name, "era.835")
+
+        remittance = self._post(era)
+        self.assertEqual(era.claim_ids.state, "posted")
+        self.assertEqual(claim.state, "paid")
+        self.assertEqual(claim.event_ids.filtered(lambda e: e.kind == "payment").eob_id,
+                         era.claim_ids.eob_id)
+        self.assertEqual(claim.amount_due, 0.0)
+        deposit = self._deposit_items(remittance)
+        self.assertEqual(len(deposit), 1, "one bank item for the whole payment")
+        self.assertAlmostEqual(deposit.balance, era.amount)
+        self.assertAlmostEqual(era.amount, line.amount)
+        self.assertTiedOut()
+
+    def test_partial_payment_moves_patient_responsibility(self):
+        claim = self._sent_claim()
+        line = claim.line_ids
+        paid = line.amount - 9 - 30
+        era = self._import_era(self._835(("EFT101", [self._claim_payment(claim, [
+            self._service(line, paid, [("CO", "45", 9), ("PR", "1", 20), ("PR", "2", 6),
+                                       ("PR", "3", 4)]),
+        ])], [])))
+        self.assertIn("moved to Evergreen Mutual", era.claim_ids.outcome,
+                      "the secondary payer is next on this case")
+        self._post(era)
+        charge = line.charge_id
+        self.assertRecordValues(charge, [{
+            "primary_paid": paid, "primary_write_off": 9.0, "primary_due": 0.0,
+            "secondary_responsibility": 30.0, "secondary_due": 30.0,
+        }])
+        self.assertEqual(claim.state, "paid")
+        eob_line = era.claim_ids.eob_id.line_ids
+        self.assertEqual(
+            eob_line.adjustment_ids.mapped(lambda adj: (adj.group_code, adj.reason_code,
+                                                        adj.disposition)),
+            [("CO", "45", "write_off"), ("PR", "1", "transfer"), ("PR", "2", "transfer"),
+             ("PR", "3", "transfer")])
+        self.assertTrue(all(eob_line.adjustment_ids.mapped("description")))
+        self.assertTiedOut()
+
+    def test_patient_responsibility_to_the_patient_without_secondary(self):
+        self.case.secondary_policy_id = False
+        claim = self._sent_claim()
+        line = claim.line_ids
+        self._post(self._import_era(self._835(("EFT102", [self._claim_payment(claim, [
+            self._service(line, line.amount - 25, [("PR", "3", 25)])])], []))))
+        self.assertRecordValues(line.charge_id, [{"patient_due": 25.0, "primary_due": 0.0}])
+        self.assertTiedOut()
+
+    # ------------------------------------------------------------------ denials
+
+    def test_denial_waits_for_the_biller_by_default(self):
+        claim = self._sent_claim()
+        line = claim.line_ids
+        era = self._import_era(self._835(("EFT103", [self._claim_payment(claim, [
+            self._service(line, 0, [("CO", "50", line.amount)])], status="4")], [])))
+        self.assertIn("Leave for review", era.claim_ids.outcome)
+        self._post(era)
+        self.assertEqual(claim.state, "denied")
+        message = claim.event_ids.filtered(lambda e: e.kind == "payment").message
+        self.assertIn("CO-50", message)
+        self.assertIn("medically necessary", message)
+        self.assertAlmostEqual(line.charge_id.primary_due, line.amount,
+                               msg="the payer still owes it")
+        follow_up = self.env["medical.balance.due"].search(
+            [("claim_id", "=", claim.id)])
+        self.assertFalse(follow_up, "a denial is a payment posted: off Balances Due")
+        self.assertTiedOut()
+
+    def test_denial_rule_writes_off(self):
+        self.env["medical.era.rule"].create({
+            "payer_id": self.payer_primary.id, "group_code": "CO", "reason_code": "50",
+            "disposition": "write_off"})
+        claim = self._sent_claim()
+        line = claim.line_ids
+        self._post(self._import_era(self._835(("EFT104", [self._claim_payment(claim, [
+            self._service(line, 0, [("CO", "50", line.amount)])], status="4")], []))))
+        self.assertRecordValues(line.charge_id, [{"primary_due": 0.0,
+                                                  "primary_write_off": line.amount}])
+        self.assertEqual(claim.state, "paid", "written off by rule: nothing left owed")
+        self.assertTiedOut()
+
+    # ------------------------------------------------------------------ reversals
+
+    def test_reversal_and_correction(self):
+        claim = self._sent_claim()
+        line = claim.line_ids
+        amount = line.amount
+        self._post(self._import_era(self._835(("EFT105", [self._claim_payment(claim, [
+            self._service(line, amount - 20, [("CO", "45", 20)])])], []))))
+        charge = line.charge_id
+        self.assertEqual(charge.primary_paid, amount - 20)
+        # The payer takes it back (status 22) and pays it again, corrected.
+        reversal = self._claim_payment(claim, [self._service(
+            line, -(amount - 20), [("CO", "45", -20)], charge=-amount)], status="22")
+        correction = self._claim_payment(claim, [self._service(
+            line, amount - 30, [("CO", "45", 10), ("PR", "2", 20)])],
+            payer_number=f"BH-{claim.name}-B")
+        era = self._import_era(self._835(("EFT106", [reversal, correction], [])))
+        self.assertEqual(era.claim_ids.mapped("state"), ["ready", "ready"])
+        self.assertIn("Reverses", era.claim_ids[0].outcome)
+        remittance = self._post(era)
+        self.assertAlmostEqual(remittance.amount_total, -10.0, msg="net: the difference")
+        self.assertRecordValues(charge, [{
+            "primary_paid": amount - 30, "primary_write_off": 10.0, "primary_due": 0.0,
+            "secondary_due": 20.0,
+        }])
+        self.assertEqual(era.claim_ids[0].eob_id.reversed_eob_id.payer_claim_number,
+                         f"BH-{claim.name}")
+        kinds = claim.event_ids.filtered(lambda e: e.kind == "payment").sorted("id")
+        self.assertEqual(len(kinds), 3, "payment, reversal and correction in the history")
+        self.assertIn("reversed", kinds[1].message)
+        self.assertEqual(claim.state, "paid")
+        self.assertTiedOut()
+
+    def test_reversal_of_an_unknown_payment_is_left_to_resolve(self):
+        claim = self._sent_claim()
+        line = claim.line_ids
+        era = self._import_era(self._835(("EFT107", [self._claim_payment(claim, [
+            self._service(line, -10, [("CO", "45", -5)], charge=-15)], status="22")], [])))
+        self.assertEqual(era.claim_ids.state, "exception")
+        self.assertIn("no posted EOB", era.claim_ids.problem)
+
+    # ------------------------------------------------------------------ PLB
+
+    def test_provider_adjustments_interest_and_recoupment(self):
+        claim = self._sent_claim()
+        line = claim.line_ids
+        era = self._import_era(self._835(("EFT108", [self._claim_payment(
+            claim, [self._service(line, line.amount)])],
+            [("L6", claim.name, -2.5), ("WO", "BH-OLD-1", 40)])))
+        self.assertIn("L6", era.provider_adjustments_display)
+        remittance = self._post(era)
+        self.assertAlmostEqual(era.amount, line.amount + 2.5 - 40)
+        deposit = self._deposit_items(remittance)
+        self.assertAlmostEqual(deposit.balance, era.amount, msg="deposit = check amount")
+        items = remittance.move_id.line_ids
+        interest = items.filtered(
+            lambda item: item.account_id == self.company.medical_payer_interest_account_id)
+        recoupment = items.filtered(
+            lambda item: item.account_id == self.company.medical_payer_recoupment_account_id)
+        self.assertAlmostEqual(interest.balance, -2.5)
+        self.assertAlmostEqual(recoupment.balance, 40.0)
+        self.assertIn("BH-OLD-1", recoupment.name)
+        self.assertEqual(remittance.adjustment_ids.mapped("kind"), ["interest", "recoupment"])
+        self.assertTiedOut()
+
+    # ------------------------------------------------------------------ crossover
+
+    def test_crossover_marks_the_secondary_claim_sent(self):
+        self.payer_secondary.write({"payer_submission": "paper"})
+        claim = self._sent_claim()
+        line = claim.line_ids
+        self._post(self._import_era(self._835(("EFT109", [self._claim_payment(claim, [
+            self._service(line, line.amount - 20, [("PR", "2", 20)])], status="19",
+            crossover="EVERGREEN MUTUAL")], []))))
+        charge = line.charge_id
+        self.assertAlmostEqual(charge.secondary_due, 20.0)
+        secondary = self.env["medical.claim"].search([
+            ("line_ids.charge_id", "=", charge.id), ("payer_role", "=", "secondary")])
+        self.assertEqual(len(secondary), 1)
+        self.assertEqual(secondary.state, "forwarded")
+        self.assertIn("crossover", secondary.event_ids.filtered(
+            lambda event: event.kind == "crossover").message)
+        self.assertFalse(charge.claim_ready, "not billed a second time")
+
+    def test_secondary_remittance_posts_on_the_secondary_share(self):
+        self.payer_secondary.write({"payer_submission": "electronic", "payer_code": "EVM01"})
+        claim = self._sent_claim()
+        line = claim.line_ids
+        self._post(self._import_era(self._835(("EFT110", [self._claim_payment(claim, [
+            self._service(line, line.amount - 20, [("PR", "2", 20)])])], []))))
+        charge = line.charge_id
+        secondary = self._claims_for(charge)
+        self.assertEqual(secondary.payer_role, "secondary")
+        secondary.action_send()
+        # The secondary's remittance quotes what the primary paid as OA-23, posted by nobody.
+        secondary_service = self._service(secondary.line_ids, 15, [
+            ("OA", "23", secondary.line_ids.amount - 20), ("CO", "45", 5)])
+        era = self._import_era(self._835(("EFT111", [self._claim_payment(
+            secondary, [secondary_service])], [])))
+        self.assertEqual(era.claim_ids.state, "exception",
+                         "the file is from Blue Harbor: the secondary claim is Evergreen's")
+        self.assertIn("Evergreen", era.claim_ids.problem)
+        era = self._import_era(self._835(("EFT111", [self._claim_payment(
+            secondary, [secondary_service])], []), payer=self.payer_secondary))
+        self._post(era)
+        self.assertRecordValues(charge, [{"secondary_paid": 15.0, "secondary_write_off": 5.0,
+                                          "secondary_due": 0.0, "primary_due": 0.0}])
+        self.assertEqual(secondary.state, "paid")
+        self.assertTiedOut()
+
+    # ------------------------------------------------------------------ files
+
+    def test_two_payments_in_one_file(self):
+        first, second = self._sent_claim(), self._sent_claim()
+        eras = self._import_era(self._835(
+            ("EFT112", [self._claim_payment(first, [self._service(
+                first.line_ids, first.line_ids.amount)])], []),
+            ("EFT113", [self._claim_payment(second, [self._service(
+                second.line_ids, second.line_ids.amount)])], []),
+        ))
+        self.assertEqual(sorted(eras.mapped("trace_number")), ["EFT112", "EFT113"])
+        for era in eras:
+            self._post(era)
+        self.assertEqual((first | second).mapped("state"), ["paid", "paid"])
+        self.assertTiedOut()
+
+    def test_unmatched_claim_and_line_wait_and_then_post_from_unapplied(self):
+        claim, other = self._sent_claim(), self._sent_claim()
+        era = self._import_era(self._835(("EFT114", [
+            self._claim_payment(claim, [self._service(claim.line_ids, claim.line_ids.amount)],
+                                number="NOT-OURS-1"),
+            self._claim_payment(other, [self._service(other.line_ids, 20, [("CO", "45", 979)],
+                                                      charge=999, control="X-9")]),
+        ], [])))
+        unmatched, bad_line = era.claim_ids
+        self.assertEqual(unmatched.state, "exception")
+        self.assertIn("No claim of yours has number NOT-OURS-1", unmatched.problem)
+        self.assertEqual(bad_line.state, "exception")
+        self.assertIn("matches no line", bad_line.problem)
+        remittance = self._post(era)
+        self.assertEqual(era.exception_count, 2)
+        self.assertAlmostEqual(remittance.amount_unapplied, era.amount)
+        unapplied = self.company.medical_unapplied_payer_account_id
+        self.assertAlmostEqual(sum(remittance.move_id.line_ids.filtered(
+            lambda item: item.account_id == unapplied).mapped("balance")), -era.amount)
+        # The biller finds the claim and posts it: its money comes out of unapplied.
+        with Form(unmatched.with_user(self.biller),
+                  view="medical_billing_edi.medical_era_claim_view_list") as row:
+            row.claim_id = claim
+        unmatched.with_user(self.biller).action_post()
+        self.assertEqual(unmatched.state, "posted")
+        self.assertEqual(claim.state, "paid")
+        self.assertAlmostEqual(remittance.amount_unapplied, 20.0)
+        self.assertTiedOut()
+
+    def test_same_file_twice_posts_nothing(self):
+        claim = self._sent_claim()
+        text = self._835(("EFT115", [self._claim_payment(
+            claim, [self._service(claim.line_ids, claim.line_ids.amount)])], []))
+        self._post(self._import_era(text))
+        with self.assertRefused("imported before"):
+            self._import_era(text, name="again.835")
+        self.assertEqual(self.env["medical.era"].search_count(
+            [("trace_number", "=", "EFT115")]), 1)
+
+    def test_unbalanced_and_malformed_files_are_refused(self):
+        claim = self._sent_claim()
+        line = claim.line_ids
+        unbalanced = self._835(("EFT116", [self._claim_payment(
+            claim, [self._service(line, line.amount - 5)])], []))
+        with self.assertRefused("does not balance"):
+            self._import_era(unbalanced)
+        with self.assertRefused("cannot be read"):
+            self._import_era("ISA*00*garbage~")
+        self.assertFalse(self.env["medical.era"].search([]).filtered(
+            lambda era: era.trace_number == "EFT116"))

@@ -28,6 +28,7 @@
         "wizards/medical_billing_settings_views.xml",
         "views/medical_payment_views.xml",
         "views/medical_eob_views.xml",
+        "views/medical_remittance_views.xml",
         "views/medical_write_off_batch_views.xml",
         "views/medical_ledger_views.xml",
         "views/medical_charge_views.xml",

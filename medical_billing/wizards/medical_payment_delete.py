@@ -12,25 +12,27 @@ class MedicalPaymentDelete(models.TransientModel):
 
     payment_ids = fields.Many2many("medical.payment", readonly=True)
     eob_ids = fields.Many2many("medical.eob", readonly=True)
+    remittance_ids = fields.Many2many("medical.remittance", readonly=True)
     reason = fields.Char(required=True)
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         model = self.env.context.get("active_model")
-        if model not in ("medical.payment", "medical.eob"):
+        fields_by_model = {"medical.payment": "payment_ids", "medical.eob": "eob_ids",
+                           "medical.remittance": "remittance_ids"}
+        if model not in fields_by_model:
             raise UserError(_("Select the posted payments or EOBs to delete."))
         records = self.env[model].browse(self.env.context.get("active_ids", []))
         if not records or any(record.state != "posted" for record in records):
             raise UserError(_("Only posted payments, refunds, transfers and EOBs can be "
                               "deleted."))
-        field = "payment_ids" if model == "medical.payment" else "eob_ids"
-        values[field] = [(6, 0, records.ids)]
+        values[fields_by_model[model]] = [(6, 0, records.ids)]
         return values
 
     def action_delete(self):
         self._check_not_done()
-        for records in (self.payment_ids, self.eob_ids):
+        for records in (self.payment_ids, self.eob_ids, self.remittance_ids):
             if records:
                 records._delete(self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -112,6 +112,13 @@ class MedicalClaim(models.Model):
     document_id = fields.Many2one(related="batch_id.attachment_id", string="Document")
     line_ids = fields.One2many("medical.claim.line", "claim_id", string="Service Lines",
                                readonly=True)
+    rendering_provider_id = fields.Many2one(
+        "medical.provider", compute="_compute_first_line", store=True, index=True,
+        help="The treating provider of the claim's first service line (an electronic claim "
+        "has one).")
+    clinic_id = fields.Many2one(
+        "medical.clinic", compute="_compute_first_line", store=True,
+        help="The clinic where the first service of the claim was given.")
     event_ids = fields.One2many("medical.claim.event", "claim_id", string="History",
                                 readonly=True)
     state = fields.Selection(
@@ -178,6 +185,14 @@ class MedicalClaim(models.Model):
             dates = claim.line_ids.mapped("date_service")
             claim.service_date_from = min(dates) if dates else False
             claim.service_date_to = max(dates) if dates else False
+
+    @api.depends("line_ids.sequence", "line_ids.rendering_provider_id",
+                 "line_ids.charge_id.treating_clinic_id")
+    def _compute_first_line(self):
+        for claim in self:
+            first = claim.line_ids.sorted(lambda line: (line.sequence, line.id))[:1]
+            claim.rendering_provider_id = first.rendering_provider_id
+            claim.clinic_id = first.charge_id.treating_clinic_id
 
     @api.depends("event_ids.claim_state", "event_ids.kind", "event_ids.level",
                  "event_ids.eob_id", "event_ids.date")

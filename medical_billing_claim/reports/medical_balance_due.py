@@ -84,8 +84,8 @@ class MedicalBalanceDue(models.Model):
             "service_date_from", "date_submitted", "amount_total", "amount_due", "state",
             "status_message", "has_payer_message", "has_payment", "follow_up_note",
             "original_claim_id", "version", "batch_id", "payer_claim_number", "is_current",
+            "rendering_provider_id", "clinic_id", "frequency_code",
         ],
-        "medical.claim.line": ["claim_id", "charge_id", "sequence", "rendering_provider_id"],
         "medical.claim.batch": ["attachment_id"],
         "medical.charge": [
             "patient_id", "company_id", "state", "date_service", "billing_provider_id",
@@ -202,8 +202,8 @@ class MedicalBalanceDue(models.Model):
                        claim.company_id,
                        company.currency_id,
                        claim.billing_provider_id,
-                       first_line.rendering_provider_id,
-                       first_line.clinic_id,
+                       claim.rendering_provider_id,
+                       claim.clinic_id,
                        claim.service_date_from AS date_service,
                        claim.date_submitted::date AS date_billed,
                        %(today)s::date - claim.date_submitted::date AS days_since_billed,
@@ -240,15 +240,6 @@ class MedicalBalanceDue(models.Model):
                   JOIN res_company company ON company.id = claim.company_id
              LEFT JOIN medical_claim original ON original.id = claim.original_claim_id
              LEFT JOIN medical_claim_batch batch ON batch.id = original.batch_id
-                  -- The treating provider and clinic of the claim's first service line.
-             LEFT JOIN LATERAL (
-                        SELECT line.rendering_provider_id, charge.treating_clinic_id AS clinic_id
-                          FROM medical_claim_line line
-                          JOIN medical_charge charge ON charge.id = line.charge_id
-                         WHERE line.claim_id = claim.id
-                      ORDER BY line.sequence, line.id
-                         LIMIT 1
-                       ) first_line ON TRUE
                  WHERE %(open_claim)s
                    AND claim.state != 'voided' AND claim.frequency_code != '8'
                    AND claim.company_id IN %(companies)s

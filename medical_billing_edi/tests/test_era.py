@@ -307,6 +307,26 @@ class TestEraImport(MedicalEdiClaimCommon):
         self.assertEqual(secondary.state, "paid")
         self.assertTiedOut()
 
+    def test_deleting_the_payment_takes_back_its_eobs(self):
+        claim = self._sent_claim()
+        line = claim.line_ids
+        era = self._import_era(self._835(("EFT117", [self._claim_payment(claim, [
+            self._service(line, line.amount - 9, [("CO", "45", 9)])])], [])))
+        remittance = self._post(era)
+        eob = era.claim_ids.eob_id
+        with self.assertRefused("delete the payment"):
+            eob.with_user(self.billing_manager)._delete("wrong payer")
+        action = self.env.ref("medical_billing.medical_remittance_delete_action")
+        wizard = Form(self.env[action.res_model].with_user(self.billing_manager).with_context(
+            active_model="medical.remittance", active_ids=remittance.ids))
+        wizard.reason = "Posted twice"
+        wizard.save().action_delete()
+        self.assertEqual((remittance.state, eob.state), ("deleted", "deleted"))
+        self.assertAlmostEqual(line.charge_id.primary_due, line.amount)
+        self.assertEqual(claim.event_ids.sorted("id")[-1:].kind, "payment_deleted")
+        self.assertEqual(claim.state, "submitted")
+        self.assertTiedOut()
+
     # ------------------------------------------------------------------ files
 
     def test_two_payments_in_one_file(self):

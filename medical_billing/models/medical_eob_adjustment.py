@@ -4,12 +4,16 @@ from .account_move_line import ADJUSTMENT_GROUPS
 
 # What posting an adjustment does with the amount: patient responsibility (PR) moves to
 # the next payer or the patient, the other groups are written off; a remittance rule may
-# instead leave an amount with the payer for the biller to review (kept as data only).
+# instead leave an amount with the payer for the biller to review. An amount the ledger
+# already holds (a copay the patient owes since the charge was posted, a prior payer's
+# part quoted by a secondary) is kept as data and posts nothing.
 DISPOSITIONS = [
     ("write_off", "Write off"),
     ("transfer", "Move to next party"),
     ("review", "Leave for review"),
+    ("none", "Already in the ledger"),
 ]
+UNPOSTED_DISPOSITIONS = ("review", "none")
 
 
 class MedicalEobAdjustment(models.Model):
@@ -33,7 +37,8 @@ class MedicalEobAdjustment(models.Model):
         required=True, precompute=True,
         help="Write off: the payer's share is written off. Move to next party: the next "
         "payer or the patient owes it. Leave for review: nothing is posted, the payer still "
-        "owes it until the biller acts.",
+        "owes it until the biller acts. Already in the ledger: nothing is posted (a copay "
+        "the patient owes since the charge was posted, a prior payer's part).",
     )
     description = fields.Char(help="The reason code in words, as the payer's remittance "
                               "gave it.")
@@ -45,8 +50,9 @@ class MedicalEobAdjustment(models.Model):
                 else "write_off"
 
     def _posted(self):
-        """The adjustments that post an entry: all but those left for review."""
-        return self.filtered(lambda adjustment: adjustment.disposition != "review")
+        """The adjustments that post an entry."""
+        return self.filtered(
+            lambda adjustment: adjustment.disposition not in UNPOSTED_DISPOSITIONS)
 
     def _medical_is_frozen(self):
         self.ensure_one()

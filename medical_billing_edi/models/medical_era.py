@@ -2,7 +2,10 @@ from collections import defaultdict
 
 from odoo import Command, _, api, fields, models
 from odoo.addons.medical_billing.models.account_move_line import ADJUSTMENT_GROUPS, PAYER_ROLES
-from odoo.addons.medical_billing.models.medical_eob_adjustment import DISPOSITIONS
+from odoo.addons.medical_billing.models.medical_eob_adjustment import (
+    DISPOSITIONS,
+    UNPOSTED_DISPOSITIONS,
+)
 from odoo.addons.medical_billing.models.medical_posted_guard import billing_operation_method
 from odoo.exceptions import UserError
 
@@ -19,6 +22,8 @@ PAYMENT_METHODS = {"CHK": "check", "ACH": "eft", "FWT": "eft", "BOP": "eft", "NO
 CROSSOVER_STATUSES = ("19", "20", "21")
 REVERSAL_STATUS = "22"
 DENIED_STATUS = "4"
+# PR-3: the copay.
+COPAY_CODE = ("PR", "3")
 # OA-23: the impact of the prior payers' adjudication, quoted on a secondary's lines.
 PRIOR_PAYER_CODE = ("OA", "23")
 
@@ -276,20 +281,38 @@ class MedicalEraClaim(models.Model):
 
     def _eob_line_vals(self, claim_line, service, rules):
         denial = self.status_code == DENIED_STATUS or not service.get("paid")
+        charge = claim_line.charge_id
+        currency = claim_line.currency_id
+        # The copay the patient owes since the charge was posted: the payer's copay
+        # adjustment (PR-3) quotes it, and that part is already in the ledger. At most
+        # what the line billed beyond the payer's share.
+        copay = min(max(service.get("charge", 0.0)
+                        - charge[f"{self.claim_id.payer_role}_responsibility"], 0.0),
+                    charge.patient_responsibility)
         adjustments = []
         for group, reason, amount in service.get("adjustments") or []:
-            adjustments.append({
-                "group_code": group, "reason_code": reason, "amount": amount,
-                "description": codes.adjustment_reason(reason),
-                "disposition": self._disposition(rules, group, reason, denial),
-            })
+            disposition = self._disposition(rules, group, reason, denial)
+            if disposition == "transfer" and (group, reason) == COPAY_CODE \
+                    and currency.compare_amounts(copay, 0) > 0:
+                absorbed = min(amount, copay)
+                copay -= absorbed
+                adjustments.append(self._adjustment_vals(group, reason, absorbed, "none"))
+                amount = currency.round(amount - absorbed)
+                if currency.is_zero(amount):
+                    continue
+            adjustments.append(self._adjustment_vals(group, reason, amount, disposition))
         return {
-            "charge_id": claim_line.charge_id.id,
+            "charge_id": charge.id,
             "paid": service.get("paid") or 0.0,
             "allowed": service.get("allowed") or service.get("charge"),
             "remark_codes": " ".join(service.get("remarks") or []),
             "adjustments": adjustments,
         }
+
+    @staticmethod
+    def _adjustment_vals(group, reason, amount, disposition):
+        return {"group_code": group, "reason_code": reason, "amount": amount,
+                "description": codes.adjustment_reason(reason), "disposition": disposition}
 
     def _disposition(self, rules, group, reason, denial):
         """The payer's rule for the code, else its all-payer rule, else the default: patient
@@ -304,7 +327,7 @@ class MedicalEraClaim(models.Model):
         if group == "PR":
             return "transfer"
         if (group, reason) == PRIOR_PAYER_CODE:
-            return "review"  # what an earlier payer did: quoted, not this payer's to post
+            return "none"  # what an earlier payer did: quoted, not this payer's to post
         return "review" if denial else "write_off"
 
     def _check_amounts(self, lines, restored):
@@ -435,7 +458,7 @@ def _settled(lines):
     for line in lines:
         settled[line["charge_id"]] += line["paid"] + sum(
             adjustment["amount"] for adjustment in line["adjustments"]
-            if adjustment["disposition"] != "review")
+            if adjustment["disposition"] not in UNPOSTED_DISPOSITIONS)
     return settled
 
 

@@ -164,6 +164,24 @@ class TestEraImport(MedicalEdiClaimCommon):
         self.assertRecordValues(line.charge_id, [{"patient_due": 25.0, "primary_due": 0.0}])
         self.assertTiedOut()
 
+    def test_copay_already_owed_by_the_patient_is_not_moved_twice(self):
+        self.policy_primary.copay_amount = 30.0
+        self.case.secondary_policy_id = False
+        claim = self._sent_claim()
+        line = claim.line_ids
+        charge = line.charge_id
+        self.assertAlmostEqual(charge.patient_responsibility, 30.0)
+        payer_share = charge.primary_responsibility
+        self._post(self._import_era(self._835(("EFT118", [self._claim_payment(claim, [
+            self._service(line, payer_share - 10, [("CO", "45", 10), ("PR", "3", 30)])])],
+            []))))
+        self.assertRecordValues(charge, [{"patient_responsibility": 30.0, "patient_due": 30.0,
+                                          "primary_due": 0.0, "primary_write_off": 10.0}])
+        copay = claim.event_ids.eob_id.line_ids.adjustment_ids.filtered(
+            lambda adjustment: adjustment.reason_code == "3")
+        self.assertEqual(copay.disposition, "none")
+        self.assertTiedOut()
+
     # ------------------------------------------------------------------ denials
 
     def test_denial_waits_for_the_biller_by_default(self):

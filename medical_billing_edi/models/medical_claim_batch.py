@@ -1,11 +1,13 @@
 import base64
 import datetime
+from decimal import Decimal
 
 from odoo import Command, _, api, fields, models
 from odoo.addons.medical_billing.models.medical_posted_guard import billing_operation
 from odoo.exceptions import UserError
 
 from .. import edi
+from ..edi.results import Party, ServicePayment
 from ..edi.x837p import MAX_CLAIMS_PER_SET
 from .medical_claim import split_person_name, x12_text
 from .res_company import EDI_USAGES
@@ -30,7 +32,11 @@ DEMO_BATCHES = [
 ]
 DEMO_MARKER = "demo_edi_batch"
 # Accepted by the payer, then answered by the payer's EOB: the share of each line it pays.
+# The paid and denied claims are answered by the payer's 835 remittance (imported, then
+# posted), which also answers a claim that is not the clinic's, left to resolve; the
+# partly paid one by an EOB keyed in by hand.
 DEMO_PAYMENTS = {"paid": 1.0, "partial": 0.5, "denied": 0.0}
+DEMO_REMITTED = ("paid", "denied")
 # Days ago the demo claims of these outcomes were sent (and answered), after their dates
 # of service: Balances Due You then has claims billed over 30, 60 and 90 days ago, and
 # its follow-up queue a claim with no acceptance and one the payer has not paid.
@@ -188,9 +194,12 @@ class MedicalClaimBatch(models.Model):
         Charge = self.env["medical.charge"]
         eobs = self.env["medical.eob"].create([
             Charge._prepare_demo_eob_vals(claim, f"EFT-DEMO-{claim.id}", DEMO_PAYMENTS[outcome])
-            for claim, outcome in outcomes.items() if outcome in DEMO_PAYMENTS
+            for claim, outcome in outcomes.items()
+            if outcome in DEMO_PAYMENTS and outcome not in DEMO_REMITTED
         ])
         eobs.action_post()
+        self._import_edi_demo_remittance(company, {
+            claim: outcome for claim, outcome in outcomes.items() if outcome in DEMO_REMITTED})
         forwarded = self.env["medical.claim"].union(*(
             claim for claim, outcome in outcomes.items() if outcome == "forwarded"))
         self.env["medical.claim.event"]._record(forwarded, "note", message=_(
@@ -200,6 +209,69 @@ class MedicalClaimBatch(models.Model):
                 if outcome in DEMO_AGES:
                     for event in claim.event_ids:
                         event.date -= datetime.timedelta(days=DEMO_AGES[outcome])
+
+    @api.model
+    def _import_edi_demo_remittance(self, company, outcomes):
+        """The payer's 835 paying or denying ``outcomes`` ({claim: "paid" or "denied"}),
+        with a claim of another clinic in it, imported and posted as a biller does."""
+        if not outcomes:
+            return
+        claims = [self._edi_demo_claim_payment(claim, outcome == "paid")
+                  for claim, outcome in outcomes.items()]
+        stranger = edi.ClaimPayment(
+            "ZZ-OTHER-CLINIC-1", "1", Decimal("120"), Decimal("120"), Decimal("0"),
+            "BH26-99999", patient=Party("STRANGER", "SAM", "MI", "XX000001"),
+            service_lines=(ServicePayment("HC", "98941", (), Decimal("120"),
+                                              Decimal("120"), Decimal("1")),))
+        claims.append(stranger)
+        payer = next(iter(outcomes)).payer_id
+        today = fields.Date.context_today(self)
+        remittance = edi.Remittance(
+            "0001", "I", sum((claim.paid for claim in claims), Decimal(0)), "C", "ACH", today,
+            "EFT-DEMO-835-1", "1512345678",
+            Party(payer.name.upper(), id_qualifier="2U", identifier=payer.payer_code),
+            Party(company.name.upper(), id_qualifier="XX",
+                      identifier=next(iter(outcomes)).billing_provider_id.npi),
+            today, tuple(claims))
+        text = edi.write_835([remittance], envelope=edi.Envelope(
+            payer.payer_code, company.medical_edi_isa_sender_id, 835001, 835001,
+            created=fields.Datetime.now()))
+        wizard = self.env["medical.era.import"].with_company(company).create({
+            "attachment_ids": [Command.create({
+                "name": "835_demo_remittance.x12", "datas": base64.b64encode(text.encode()),
+                "mimetype": "text/plain",
+            })],
+        })
+        action = wizard.action_import()
+        self.env["medical.era"].browse(action.get("res_id")).action_post()
+
+    @api.model
+    def _edi_demo_claim_payment(self, claim, paid):
+        """The payer's answer to ``claim``: each line paid its share (the copay quoted as
+        PR-3), or denied as not medically necessary (CO-50)."""
+        lines = []
+        for line in claim.line_ids:
+            charge = line.charge_id
+            share = Decimal(str(charge[f"{claim.payer_role}_responsibility"]))
+            copay = Decimal(str(line.amount)) - share
+            adjustments = [edi.Adjustment("PR", "3", copay)] if copay else []
+            if not paid:
+                adjustments.append(edi.Adjustment("CO", "50", share))
+            lines.append(ServicePayment(
+                "HC", line.product_id.default_code, tuple((line.modifiers or "").split()),
+                Decimal(str(line.amount)), share if paid else Decimal(0), Decimal(str(line.units)),
+                service_date_from=line.date_service,
+                line_control_number=f"{claim.name}-{line.sequence}",
+                adjustments=tuple(adjustments)))
+        return edi.ClaimPayment(
+            claim.name, "1" if paid else "4",
+            sum((line.charge for line in lines), Decimal(0)),
+            sum((line.paid for line in lines), Decimal(0)),
+            sum((adj.amount for line in lines for adj in line.adjustments if adj.group == "PR"),
+                Decimal(0)),
+            f"BH26-{claim.id:05d}",
+            patient=Party(*split_person_name(claim.patient_id.name)[:2]),
+            service_lines=tuple(lines))
 
     @api.model
     def _import_edi_demo_answers(self, company, outcomes):

@@ -178,21 +178,21 @@ class MedicalEob(models.Model):
     def _check_postable(self, restored=None):
         """Refuse what cannot post; ``restored`` ({(charge, role): amount}) is what
         reversals posted in the same entry give back to the payer first."""
-        self.ensure_one()
         self.company_id._medical_check_setup()
-        currency = self.currency_id
-        if not self.line_ids:
-            raise UserError(_("Add the EOB's charge lines before posting it."))
-        difference = currency.round(self.amount_total - self.amount_lines_paid)
-        if not currency.is_zero(difference):
-            raise UserError(_(
-                "The lines of this EOB pay %(lines)s but its total is %(total)s (difference "
-                "%(difference)s): fix the amounts so that they add up.",
-                lines=currency.format(self.amount_lines_paid),
-                total=currency.format(self.amount_total),
-                difference=currency.format(difference),
-            ))
-        self.line_ids._check_postable(restored)
+        for eob in self:
+            currency = eob.currency_id
+            if not eob.line_ids:
+                raise UserError(_("Add the EOB's charge lines before posting it."))
+            difference = currency.round(eob.amount_total - eob.amount_lines_paid)
+            if not currency.is_zero(difference):
+                raise UserError(_(
+                    "The lines of %(eob)s pay %(lines)s but its total is %(total)s "
+                    "(difference %(difference)s): fix the amounts so that they add up.",
+                    eob=eob.name, lines=currency.format(eob.amount_lines_paid),
+                    total=currency.format(eob.amount_total),
+                    difference=currency.format(difference),
+                ))
+        self.line_ids._check_postable(restored)  # one read of the charges' figures
 
     def _prepare_move_vals(self):
         self.ensure_one()

@@ -89,9 +89,7 @@ class MedicalRemittance(models.Model):
             eobs = remittance.eob_ids
             eobs._check_draft()
             eobs.line_ids.charge_id.patient_id._medical_lock_for_payment()
-            restored = eobs._restored_by_reversals()
-            for eob in eobs:
-                eob._check_postable(restored)
+            eobs._check_postable(eobs._restored_by_reversals())
             company = remittance.company_id
             company._medical_check_setup()
             journal = company.medical_payer_payment_journal_id

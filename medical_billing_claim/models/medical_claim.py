@@ -427,7 +427,5 @@ class MedicalClaim(models.Model):
     def _claims_by_control_number(self, companies, numbers):
         """{claim number: claim} of ``companies`` for the patient control numbers given."""
         claims = self.search([("company_id", "in", companies.ids), ("name", "in", list(numbers))])
-        by_number = defaultdict(lambda: self.browse())
-        for claim in claims:
-            by_number[claim.name] |= claim
-        return by_number
+        # grouped() keeps the search's prefetch: reading one claim's lines reads them all.
+        return defaultdict(lambda: self.browse(), claims.grouped("name"))

@@ -15,20 +15,21 @@ class MedicalEob(models.Model):
         """A payment event on each active claim of the payer whose charges these EOBs
         answer: paid when the payer owes nothing more on the claim, partly paid when it
         still does, denied when it paid and adjusted nothing."""
-        Event = self.env["medical.claim.event"]
+        claims_by_share = defaultdict(lambda: self.env["medical.claim"])
+        for claim_line in self.env["medical.claim"]._active_claim_lines(self.line_ids.charge_id):
+            claim = claim_line.claim_id
+            claims_by_share[claim_line.charge_id, claim_line.payer_role, claim.payer_id] |= claim
+        vals_list = []
         for eob in self:
-            claims_by_share = defaultdict(lambda: self.env["medical.claim"])
-            for claim_line in self.env["medical.claim"]._active_claim_lines(eob.line_ids.charge_id):
-                if claim_line.claim_id.payer_id == eob.payer_id:
-                    claims_by_share[claim_line.charge_id, claim_line.payer_role] |= \
-                        claim_line.claim_id
             lines_by_claim = defaultdict(lambda: self.env["medical.eob.line"])
             for eob_line in eob.line_ids:
-                for claim in claims_by_share[eob_line.charge_id, eob_line.role]:
+                for claim in claims_by_share[eob_line.charge_id, eob_line.role, eob.payer_id]:
                     lines_by_claim[claim] |= eob_line
-            for claim, eob_lines in lines_by_claim.items():
-                Event._record(claim, "payment", level="payer", eob_id=eob.id,
-                              **eob._claim_payment_outcome(claim, eob_lines))
+            vals_list += [{
+                "claim_id": claim.id, "kind": "payment", "level": "payer", "eob_id": eob.id,
+                **eob._claim_payment_outcome(claim, eob_lines),
+            } for claim, eob_lines in lines_by_claim.items()]
+        self.env["medical.claim.event"].create(vals_list)
 
     def _claim_payment_outcome(self, claim, eob_lines):
         """{claim_state, message} of the payment event these EOB lines make on ``claim``."""

@@ -192,20 +192,20 @@ class MedicalEraClaim(models.Model):
         """Match each claim not posted yet and say what posting it does (``outcome``), or
         why it cannot post (``problem``, state to resolve). Reads, never posts."""
         todo = self.filtered(lambda era_claim: era_claim.state != "posted")
-        numbers = set(todo.filtered(lambda c: not c.claim_id).mapped("patient_control_number"))
-        by_number = self.env["medical.claim"]._claims_by_control_number(
-            todo.company_id, numbers) if numbers else {}
-        rules = self.env["medical.era.rule"].search([("company_id", "in", todo.company_id.ids)])
+        todo._match_claims()
+        rules = {
+            (rule.company_id.id, rule.payer_id.id, rule.group_code, rule.reason_code):
+            rule.disposition
+            for rule in self.env["medical.era.rule"].search(
+                [("company_id", "in", todo.company_id.ids)])
+        }
+        # Every claim's lines, charges and figures read at once, not claim by claim.
+        todo.claim_id.line_ids.charge_id.mapped("patient_id")
         # Reversals first: what they take back is owed again to the payer when the
         # corrections of the same payment post.
         restored = defaultdict(lambda: defaultdict(float))
         todo = todo.sorted(lambda c: (c.era_id.id, c.status_code != REVERSAL_STATUS, c.sequence))
         for era_claim in todo:
-            if not era_claim.claim_id:
-                claims = by_number.get(era_claim.patient_control_number, self.env["medical.claim"])
-                claims = claims.filtered(lambda c, e=era_claim: c.company_id == e.company_id)
-                if len(claims) == 1:
-                    era_claim.claim_id = claims
             try:
                 lines = era_claim._plan_lines(rules, restored[era_claim.era_id.id])
             except PlanProblem as problem:
@@ -218,6 +218,19 @@ class MedicalEraClaim(models.Model):
                 for charge_id, amount in _settled(lines).items():
                     restored[era_claim.era_id.id][charge_id] -= amount
         return True
+
+    def _match_claims(self):
+        """Our claim of each unmatched one: by the claim number our 837P sent (CLM01)."""
+        unmatched = self.filtered(lambda era_claim: not era_claim.claim_id)
+        if not unmatched:
+            return
+        by_number = self.env["medical.claim"]._claims_by_control_number(
+            unmatched.company_id, set(unmatched.mapped("patient_control_number")))
+        for era_claim in unmatched:
+            claims = by_number[era_claim.patient_control_number].filtered(
+                lambda claim, era_claim=era_claim: claim.company_id == era_claim.company_id)
+            if len(claims) == 1:
+                era_claim.claim_id = claims
 
     def _plan_lines(self, rules, restored):
         """[EOB line values] of this claim, or PlanProblem saying why it cannot post."""
@@ -318,12 +331,10 @@ class MedicalEraClaim(models.Model):
         """The payer's rule for the code, else its all-payer rule, else the default: patient
         responsibility moves on; the prior payers' part is not posted; on a denied line the
         rest waits for the biller; on a paid line the rest is written off."""
-        for payer in (self.claim_id.payer_id, self.env["res.partner"]):
-            rule = rules.filtered(lambda r, payer=payer: r.payer_id == payer
-                                  and r.group_code == group and r.reason_code == reason
-                                  and r.company_id == self.company_id)
+        for payer_id in (self.claim_id.payer_id.id, False):
+            rule = rules.get((self.company_id.id, payer_id, group, reason))
             if rule:
-                return rule[0].disposition
+                return rule
         if group == "PR":
             return "transfer"
         if (group, reason) == PRIOR_PAYER_CODE:

@@ -124,7 +124,9 @@ class MedicalEra(models.Model):
                     "description": plb["description"], "amount": plb["amount"],
                 }) for plb in era.provider_adjustments or []],
             })
-            eobs = self.env["medical.eob"].create([
+            # The ERA's chatter says what was posted: no "created" message per EOB (Odoo's
+            # own flag for records made in bulk).
+            eobs = self.env["medical.eob"].with_context(mail_create_nolog=True).create([
                 {**claim._eob_vals(), "remittance_id": remittance.id} for claim in ready])
             for claim, eob in zip(ready, eobs, strict=True):
                 claim.eob_id = eob

@@ -403,8 +403,9 @@ class MedicalEraClaim(models.Model):
             for adjustment in line["adjustments"]:
                 action = words[adjustment["disposition"]]
                 if adjustment["disposition"] == "transfer":
-                    action = _("moved to %(party)s", party=charge[f"{next_party}_payer_id"].name
-                               if next_party != "patient" else charge.patient_id.name)
+                    party = charge.patient_id if next_party == "patient" \
+                        else charge[next_party + "_payer_id"]
+                    action = _("moved to %(party)s", party=party.name)
                 parts.append(f"{adjustment['group_code']}-{adjustment['reason_code']} "
                              f"{currency.format(adjustment['amount'])} {action} "
                              f"({adjustment['description']})")

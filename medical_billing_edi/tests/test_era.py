@@ -1,5 +1,6 @@
 import base64
 import datetime
+import re
 from decimal import Decimal
 
 from freezegun import freeze_time
@@ -390,6 +391,13 @@ class TestEraImport(MedicalEdiClaimCommon):
         self.assertAlmostEqual(remittance.amount_unapplied, 20.0)
         self.assertTiedOut()
 
+    def test_byte_order_mark_and_windows_line_ends(self):
+        claim = self._sent_claim()
+        text = self._835(("EFT120", [self._claim_payment(
+            claim, [self._service(claim.line_ids, claim.line_ids.amount)])], []))
+        era = self._import_era("\ufeff" + text.replace("\n", "\r\n"))
+        self.assertEqual(era.claim_ids.state, "ready")
+
     def test_same_file_twice_posts_nothing(self):
         claim = self._sent_claim()
         text = self._835(("EFT115", [self._claim_payment(
@@ -409,5 +417,12 @@ class TestEraImport(MedicalEdiClaimCommon):
             self._import_era(unbalanced)
         with self.assertRefused("cannot be read"):
             self._import_era("ISA*00*garbage~")
+        # A corrupted amount is named with its segment and position.
+        paid = self._835(("EFT119", [self._claim_payment(
+            claim, [self._service(line, line.amount)])], []))
+        corrupted = re.sub(r"(\nSVC\*[^*]*\*[^*]*\*)[^*~\n]*", r"\g<1>12X", paid, count=1)
+        self.assertNotEqual(corrupted, paid)
+        with self.assertRefused(r"SVC.*position|position.*SVC"):
+            self._import_era(corrupted)
         self.assertFalse(self.env["medical.era"].search([]).filtered(
             lambda era: era.trace_number == "EFT116"))

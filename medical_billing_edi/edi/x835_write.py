@@ -9,17 +9,13 @@ unbalanced file, which the reader reports.
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Sequence
-
-import pyx12.segment
-import pyx12.x12file
 
 from ._values import ONE, fmt_amount, fmt_date, fmt_quantity
 from .errors import EdiError
 from .models import Address, Contact, Envelope
 from .results import ClaimPayment, Party, ProviderAdjustment, Remittance, ServicePayment
-from .x837p import COMPONENT, ELEMENT, REPETITION, SEGMENT, _isa, _Segments
+from .x837p import _Segments, write_interchange
 
 VERSION = "005010X221A1"
 MAX_MODIFIERS = 4  # SVC01-3 .. SVC01-6
@@ -55,27 +51,7 @@ def write_835(
     if not remittances:
         raise EdiError("no remittances to write")
     created = created or envelope.created or datetime.datetime.now().replace(microsecond=0)
-    out = io.StringIO()
-    writer = pyx12.x12file.X12Writer(out, SEGMENT, ELEMENT, COMPONENT, "\n", REPETITION)
-
-    def flush(segments: _Segments) -> None:
-        for line in segments.lines:
-            writer.Write(pyx12.segment.Segment(line, SEGMENT, ELEMENT, COMPONENT))
-
-    head = _Segments()
-    head.lines.append(_isa(envelope, created))
-    head.add(
-        "GS",
-        "HP",
-        envelope.application_sender_code or envelope.sender_id,
-        envelope.application_receiver_code or envelope.receiver_id,
-        fmt_date(created),
-        created.strftime("%H%M"),
-        str(envelope.group_control_number),
-        "X",
-        VERSION,
-    )
-    flush(head)
+    bodies = []
     for number, remittance in enumerate(remittances, start=control_number):
         control = f"{number:04d}"
         body = _Segments()
@@ -87,10 +63,8 @@ def write_835(
             _claim(body, claim)
         _provider_adjustments(body, remittance.provider_adjustments)
         body.add("SE", "0", control)  # pyx12 writes the real count
-        flush(body)
-    writer.Write(pyx12.segment.Segment("GE*0*0", SEGMENT, ELEMENT, COMPONENT))
-    writer.close()  # writes the IEA
-    return out.getvalue()
+        bodies.append(body)
+    return write_interchange(envelope, created, "HP", VERSION, bodies)
 
 
 def _header(

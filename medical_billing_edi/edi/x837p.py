@@ -134,27 +134,7 @@ def write_837p(
     for claim in claims:
         check_claim(claim)
     created = envelope.created or datetime.datetime.now().replace(microsecond=0)
-    out = io.StringIO()
-    writer = pyx12.x12file.X12Writer(out, SEGMENT, ELEMENT, COMPONENT, eol, REPETITION)
-
-    def flush(segments: _Segments) -> None:
-        for line in segments.lines:
-            writer.Write(pyx12.segment.Segment(line, SEGMENT, ELEMENT, COMPONENT))
-
-    head = _Segments()
-    head.lines.append(_isa(envelope, created))
-    head.add(
-        "GS",
-        "HC",
-        envelope.application_sender_code or envelope.sender_id,
-        envelope.application_receiver_code or envelope.receiver_id,
-        created.strftime("%Y%m%d"),
-        created.strftime("%H%M"),
-        str(envelope.group_control_number),
-        "X",
-        VERSION,
-    )
-    flush(head)
+    bodies = []
     for number, start in enumerate(range(0, len(claims), MAX_CLAIMS_PER_SET)):
         control = f"{envelope.transaction_set_control_number + number:04d}"
         body = _transaction_set(
@@ -166,6 +146,42 @@ def write_837p(
             created,
         )
         body.add("SE", "0", control)  # pyx12 writes the real count
+        bodies.append(body)
+    return write_interchange(envelope, created, "HC", VERSION, bodies, eol)
+
+
+def write_interchange(
+    envelope: Envelope,
+    created: datetime.datetime,
+    functional_id: str,
+    version: str,
+    bodies: Iterable[_Segments],
+    eol: str = "\n",
+) -> str:
+    """One ISA/GS interchange around transaction sets (``bodies``, each from its ST to
+    an SE whose count pyx12 writes, as it writes the GE and IEA counts)."""
+    out = io.StringIO()
+    writer = pyx12.x12file.X12Writer(out, SEGMENT, ELEMENT, COMPONENT, eol, REPETITION)
+
+    def flush(segments: _Segments) -> None:
+        for line in segments.lines:
+            writer.Write(pyx12.segment.Segment(line, SEGMENT, ELEMENT, COMPONENT))
+
+    head = _Segments()
+    head.lines.append(_isa(envelope, created))
+    head.add(
+        "GS",
+        functional_id,
+        envelope.application_sender_code or envelope.sender_id,
+        envelope.application_receiver_code or envelope.receiver_id,
+        created.strftime("%Y%m%d"),
+        created.strftime("%H%M"),
+        str(envelope.group_control_number),
+        "X",
+        version,
+    )
+    flush(head)
+    for body in bodies:
         flush(body)
     writer.Write(pyx12.segment.Segment("GE*0*0", SEGMENT, ELEMENT, COMPONENT))
     writer.close()  # writes the IEA

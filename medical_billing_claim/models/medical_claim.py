@@ -134,6 +134,11 @@ class MedicalClaim(models.Model):
         string="Billed On", compute="_compute_status", store=True, index=True,
         help="When this version was first sent (printed or put in an 837P file).",
     )
+    date_accepted = fields.Date(
+        compute="_compute_status", store=True,
+        help="When the payer took the claim in, while it waits for its payment: its latest "
+        "accepting 277CA, or the day a paper claim was sent.",
+    )
     has_payer_message = fields.Boolean(
         compute="_compute_status", store=True,
         help="The payer itself answered (a 277CA of the payer or a remittance), not only "
@@ -195,7 +200,7 @@ class MedicalClaim(models.Model):
             claim.clinic_id = first.charge_id.treating_clinic_id
 
     @api.depends("event_ids.claim_state", "event_ids.kind", "event_ids.level",
-                 "event_ids.eob_id", "event_ids.date")
+                 "event_ids.eob_id", "event_ids.date", "event_ids.accepted", "submission")
     def _compute_status(self):
         for claim in self:
             events = claim.event_ids.sorted(lambda event: (event.date, event.id))
@@ -204,6 +209,10 @@ class MedicalClaim(models.Model):
             claim.status_message = stated[-1:].message or ""
             submitted = events.filtered(lambda event: event.kind == "submitted")
             claim.date_submitted = submitted[:1].date
+            accepting = events.filtered(
+                lambda event: event.kind == "ack_277ca" and event.accepted)
+            claim.date_accepted = claim.date_submitted if claim.submission == "paper" \
+                else accepting[-1:].date if claim.state in ("forwarded", "accepted") else False
             claim.has_payer_message = any(event.level == "payer" for event in events)
             deleted = events.filtered(lambda event: event.kind == "payment_deleted").eob_id
             claim.has_payment = any(event.kind == "payment" and event.eob_id not in deleted

@@ -84,7 +84,7 @@ class MedicalBalanceDue(models.Model):
             "service_date_from", "date_submitted", "amount_total", "amount_due", "state",
             "status_message", "has_payer_message", "has_payment", "follow_up_note",
             "original_claim_id", "version", "batch_id", "payer_claim_number", "is_current",
-            "rendering_provider_id", "clinic_id", "frequency_code",
+            "rendering_provider_id", "clinic_id", "frequency_code", "date_accepted",
         ],
         "medical.claim.batch": ["attachment_id"],
         "medical.charge": [
@@ -94,7 +94,7 @@ class MedicalBalanceDue(models.Model):
         ],
         "res.company": ["currency_id"],
         "res.partner": ["name", "medical_follow_up_days"],
-        "medical.claim.event": ["claim_id", "kind", "message", "date", "accepted"],
+        "medical.claim.event": ["claim_id", "kind", "message", "date"],
     }
 
     kind = fields.Selection(BALANCE_KINDS, string="Balance Of", readonly=True)
@@ -225,14 +225,7 @@ class MedicalBalanceDue(models.Model):
                                  LIMIT 1)
                             ELSE claim.follow_up_note END AS follow_up_note,
                        batch.attachment_id AS original_document_id,
-                       CASE WHEN claim.submission = 'paper'
-                            THEN claim.date_submitted::date
-                            WHEN claim.state IN ('forwarded', 'accepted') THEN (
-                                SELECT MAX(event.date)::date
-                                  FROM medical_claim_event event
-                                 WHERE event.claim_id = claim.id
-                                   AND event.kind = 'ack_277ca' AND event.accepted)
-                       END AS date_accepted,
+                       claim.date_accepted,
                        %(follow_up_days)s AS follow_up_days,
                        claim.payer_claim_number IS NOT NULL AS has_payer_claim_number
                   FROM medical_claim claim

@@ -244,12 +244,13 @@ class MedicalEraClaim(models.Model):
                 "No claim of yours has number %(number)s (patient %(patient)s): find the "
                 "claim and set it here.", number=self.patient_control_number,
                 patient=self.patient_name or "?"))
-        era_payer = self.era_id.payer_id
-        if era_payer and claim.payer_id != era_payer:
+        era = self.era_id
+        if (era.payer_id and claim.payer_id != era.payer_id) or (
+                era.payer_identifier and claim.payer_id.payer_code != era.payer_identifier):
             raise PlanProblem(_(
                 "Claim %(claim)s was billed to %(payer)s, not to %(era_payer)s who sent this "
                 "remittance.", claim=claim.name, payer=claim.payer_id.name,
-                era_payer=era_payer.name))
+                era_payer=era.payer_id.name or era.payer_name))
         if self.status_code == REVERSAL_STATUS:
             return self._plan_reversal()
         service_lines = data.get("lines") or []

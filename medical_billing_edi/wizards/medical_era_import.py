@@ -87,11 +87,28 @@ class MedicalEraImport(models.TransientModel):
         ], limit=1)
 
     def _create_era(self, remittance, attachment):
-        payer = self.env["res.partner"].search([
-            ("is_payer", "=", True), ("payer_code", "=", remittance.payer.identifier),
-            *self.env["res.partner"]._check_company_domain(self.env.company),
-        ], limit=1) if remittance.payer.identifier else self.env["res.partner"]
-        return self.env["medical.era"].create({
+        return self.env["medical.era"].create(self._era_vals(remittance, attachment))
+
+    def _find_payer(self, remittance):
+        """Our payer of the payment: by the payer id in the file; when several payers of
+        the company share it, the one its claims were billed to."""
+        identifier = remittance.payer.identifier
+        Partner = self.env["res.partner"]
+        if not identifier:
+            return Partner
+        payers = Partner.search([("is_payer", "=", True), ("payer_code", "=", identifier),
+                                 *Partner._check_company_domain(self.env.company)])
+        if len(payers) > 1:
+            billed = self.env["medical.claim"].search([
+                ("company_id", "=", self.env.company.id),
+                ("name", "in", [claim.patient_control_number for claim in remittance.claims]),
+            ]).payer_id
+            payers = payers & billed
+        return payers if len(payers) == 1 else Partner
+
+    def _era_vals(self, remittance, attachment):
+        payer = self._find_payer(remittance)
+        return {
             "company_id": self.env.company.id,
             "payer_id": payer.id,
             "payer_name": remittance.payer.name,
@@ -107,7 +124,7 @@ class MedicalEraImport(models.TransientModel):
             } for plb in remittance.provider_adjustments],
             "claim_ids": [Command.create(_era_claim_vals(number, claim))
                           for number, claim in enumerate(remittance.claims, 1)],
-        })
+        }
 
 
 def _adjustments(adjustments):

@@ -104,7 +104,7 @@ class MedicalEra(models.Model):
             if era.state != "draft":
                 raise UserError(_("%(era)s is already posted: resolve its remaining claims "
                                   "one by one.", era=era.name))
-            era.claim_ids._plan()
+            era.claim_ids._recheck()
             ready = era.claim_ids.filtered(lambda claim: claim.state == "ready")
             payer = era.payer_id or ready.claim_id.payer_id[:1]
             if not payer:
@@ -220,6 +220,24 @@ class MedicalEraClaim(models.Model):
                 for charge_id, amount in _settled(lines).items():
                     restored[era_claim.era_id.id][charge_id] -= amount
         return True
+
+    def _recheck(self):
+        """Before posting, each planned claim's amounts against the ledger as it is now:
+        one that settles more than its payer owes since the dry run (another payment
+        posted meanwhile) goes to resolve instead."""
+        restored = defaultdict(lambda: defaultdict(float))
+        ready = self.filtered(lambda era_claim: era_claim.state == "ready").sorted(
+            lambda c: (c.era_id.id, c.status_code != REVERSAL_STATUS, c.sequence))
+        ready.claim_id.line_ids.charge_id.mapped("patient_id")  # read at once
+        for era_claim in ready:
+            try:
+                era_claim._check_amounts(era_claim.plan, restored[era_claim.era_id.id])
+            except PlanProblem as problem:
+                era_claim.write({"state": "exception", "problem": str(problem)})
+                continue
+            if era_claim.reversed_eob_id:
+                for charge_id, amount in _settled(era_claim.plan).items():
+                    restored[era_claim.era_id.id][charge_id] -= amount
 
     def _match_claims(self):
         """Our claim of each unmatched one: by the claim number our 837P sent (CLM01)."""

@@ -156,6 +156,19 @@ class TestEraImport(MedicalEdiClaimCommon):
         self.assertTrue(all(eob_line.adjustment_ids.mapped("description")))
         self.assertTiedOut()
 
+    def test_a_payment_posted_since_the_dry_run_sends_the_claim_to_resolve(self):
+        claim = self._sent_claim()
+        line = claim.line_ids
+        era = self._import_era(self._835(("EFT121", [self._claim_payment(
+            claim, [self._service(line, line.amount)])], [])))
+        self.assertEqual(era.claim_ids.state, "ready")
+        self._eob(line.charge_id, line.amount, []).action_post()  # keyed in meanwhile
+        remittance = self._post(era)
+        self.assertEqual(era.claim_ids.state, "exception")
+        self.assertIn("only owes", era.claim_ids.problem)
+        self.assertAlmostEqual(remittance.amount_unapplied, line.amount)
+        self.assertTiedOut()
+
     def test_patient_responsibility_to_the_patient_without_secondary(self):
         self.case.secondary_policy_id = False
         claim = self._sent_claim()

@@ -149,18 +149,10 @@ class MedicalEob(models.Model):
         """Mark these EOBs posted with ``move``, the entry that carries them (none for a
         denial: no money moved). Modules add what follows a payer's answer here."""
         if move:
-            for eob in self:
-                eob.write({"state": "posted", "move_id": move.id,
-                           "name": eob._posted_name(move)})
+            self.write({"state": "posted", "move_id": move.id, "name": move.name})
         else:
             self._post_denials()
         self.line_ids.charge_id.patient_id._medical_invalidate_balances()
-
-    def _posted_name(self, move):
-        self.ensure_one()
-        if self.remittance_id and self.payer_claim_number:
-            return f"{move.name} {self.payer_claim_number}"
-        return move.name
 
     def _post_denials(self):
         """EOBs whose lines all pay 0.00 and post no adjustment: the payer denied the

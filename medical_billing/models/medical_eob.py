@@ -186,6 +186,26 @@ class MedicalEob(models.Model):
                 ))
         self.line_ids._check_postable(restored)  # one read of the charges' figures
 
+    def _prepare_move_vals_together(self):
+        """One entry for these EOBs of one payment, on its date: their items, and their
+        money taken from the unapplied account, where the payment's deposit put it."""
+        first = self[:1]
+        company = first.company_id
+        label = _("EOBs %(payer)s %(reference)s", payer=first.payer_id.name,
+                  reference=first.reference)
+        money = sum(self.mapped("amount_total"))
+        line_vals = [] if first.currency_id.is_zero(money) else [{
+            "name": label, "account_id": company.medical_unapplied_payer_account_id.id,
+            "partner_id": first.payer_id.id, "balance": money,
+        }]
+        for eob in self:
+            eob_label = eob._entry_label()
+            for line in eob.line_ids:
+                line_vals += line._prepare_move_line_vals(eob_label)
+        return self.env["account.move"]._medical_entry_vals(
+            company.medical_payer_payment_journal_id, first.remittance_id.date or first.date,
+            label, line_vals)
+
     def _prepare_move_vals(self):
         self.ensure_one()
         journal = self.company_id.medical_payer_payment_journal_id
@@ -222,10 +242,10 @@ class MedicalEob(models.Model):
         for eob in self:
             if eob.state != "posted":
                 raise UserError(_("Only posted EOBs can be deleted."))
-            if eob.remittance_id.move_id and eob.move_id == eob.remittance_id.move_id:
+            if eob.move_id and self.search_count([("move_id", "=", eob.move_id.id)]) > 1:
                 raise UserError(_(
-                    "%(eob)s was posted with the payer's payment %(payment)s, in one entry: "
-                    "delete the payment, which takes back all its EOBs.",
+                    "%(eob)s was posted with the payer's payment %(payment)s, in one entry "
+                    "with other EOBs: delete the payment, which takes back all its EOBs.",
                     eob=eob.name, payment=eob.remittance_id.display_name))
             eob.sudo().move_id._medical_reverse(reason)
         self._set_deleted(reason)

@@ -10,6 +10,10 @@ PLB_KINDS = [
     ("recoupment", "Recoupment of an overpayment"),
     ("withholding", "Withholding or balance forward"),
 ]
+# EOBs posted in one entry: Odoo's reconciliation costs more than linearly with the size of
+# an entry, so a large remittance posts its EOBs in entries of at most this many claims,
+# each taking its money from the deposit through the unapplied account.
+EOBS_PER_ENTRY = 200
 PLB_KIND_BY_CODE = {"L6": "interest", "WO": "recoupment", "72": "recoupment",
                     "J1": "recoupment", "FB": "withholding", "IR": "withholding"}
 PLB_ACCOUNT_FIELDS = {
@@ -21,9 +25,10 @@ PLB_ACCOUNT_FIELDS = {
 
 class MedicalRemittance(models.Model):
     """A payer's payment (one check or EFT) with the EOBs it pays, one per claim, and its
-    provider-level adjustments. It posts one entry: one bank item for the whole payment,
-    so the accountant matches it with the bank statement line at once; the EOBs' items;
-    the adjustments' items; and what no EOB applied yet, held as unapplied."""
+    provider-level adjustments. Its deposit entry has one bank item for the whole payment,
+    so the accountant matches it with the bank statement line at once, the adjustments'
+    items, and the claims' money on the unapplied account; the EOBs' entries take their
+    money from there, and what no EOB applied yet stays there."""
 
     _name = "medical.remittance"
     _description = "Payer Payment"
@@ -94,24 +99,29 @@ class MedicalRemittance(models.Model):
             company._medical_check_setup()
             journal = company.medical_payer_payment_journal_id
             company._medical_check_open_date(remittance.date, journal)
-            move_vals = remittance._prepare_move_vals()
-            move = self.env["account.move"]
-            if move_vals["line_ids"]:  # a payment of denials only moves no money
-                move = move._medical_create_entries([move_vals])
-                move.action_post()
-                move.line_ids._medical_reconcile()
-            remittance.write({"state": "posted", "move_id": move.id,
-                              "name": move.name or remittance.reference})
+            Move = self.env["account.move"]
+            deposit_vals = remittance._prepare_move_vals()
             paying = eobs.filtered(lambda eob: any(
                 line.paid or line.adjustment_ids._posted() for line in eob.line_ids))
-            if move:
-                paying._set_posted(move.sudo(False))
-            else:
-                paying = paying.browse()
-            (eobs - paying)._set_posted(self.env["account.move"])
+            chunks = [paying[start:start + EOBS_PER_ENTRY]
+                      for start in range(0, len(paying), EOBS_PER_ENTRY)]
+            moves = Move._medical_create_entries(
+                ([deposit_vals] if deposit_vals["line_ids"] else [])
+                + [chunk._prepare_move_vals_together() for chunk in chunks])
+            moves.action_post()
+            moves.line_ids._medical_reconcile()
+            deposit = moves[:1] if deposit_vals["line_ids"] else Move
+            remittance.write({"state": "posted", "move_id": deposit.id,
+                              "name": deposit.name or remittance.reference})
+            for chunk, move in zip(chunks, moves - deposit, strict=True):
+                chunk._set_posted(move.sudo(False))
+            (eobs - paying)._set_posted(Move)
         return True
 
     def _prepare_move_vals(self):
+        """The deposit: the check or EFT on the bank account, the provider-level
+        adjustments, and the claims' money on the unapplied account, from where the EOBs'
+        entries take it."""
         self.ensure_one()
         company = self.company_id
         currency = self.currency_id
@@ -123,10 +133,6 @@ class MedicalRemittance(models.Model):
         if not currency.is_zero(self.amount_total):
             line_vals.append({"name": label, "account_id": journal.default_account_id.id,
                               "partner_id": payer, "balance": self.amount_total})
-        for eob in self.eob_ids:
-            eob_label = eob._entry_label()
-            for line in eob.line_ids:
-                line_vals += line._prepare_move_line_vals(eob_label)
         for adjustment in self.adjustment_ids:
             line_vals.append({
                 "name": f"{label} PLB {adjustment.reason_code} {adjustment.reference or ''}"
@@ -134,11 +140,12 @@ class MedicalRemittance(models.Model):
                 "account_id": adjustment._account().id, "partner_id": payer,
                 "balance": adjustment.amount,
             })
-        if not currency.is_zero(self.amount_unapplied):
+        claims_money = self.amount_total + sum(self.adjustment_ids.mapped("amount"))
+        if not currency.is_zero(claims_money):
             line_vals.append({
-                "name": _("%(label)s, not applied yet", label=label),
+                "name": _("%(label)s, for its claims", label=label),
                 "account_id": company.medical_unapplied_payer_account_id.id,
-                "partner_id": payer, "balance": -self.amount_unapplied,
+                "partner_id": payer, "balance": -claims_money,
             })
         return self.env["account.move"]._medical_entry_vals(journal, self.date, label, line_vals)
 
@@ -152,7 +159,7 @@ class MedicalRemittance(models.Model):
         for remittance in self:
             if remittance.state != "posted":
                 raise UserError(_("Only posted payments can be deleted."))
-            remittance.sudo().move_id._medical_reverse(reason)
+            (remittance.move_id | remittance.eob_ids.move_id).sudo()._medical_reverse(reason)
             remittance.write({"state": "deleted", "delete_reason": reason})
             remittance.eob_ids.filtered(lambda eob: eob.state == "posted")._set_deleted(reason)
             remittance.message_post(body=_("Payment deleted: %(reason)s", reason=reason))

@@ -340,23 +340,34 @@ class TestEraImport(MedicalEdiClaimCommon):
         self.assertTiedOut()
 
     def test_deleting_the_payment_takes_back_its_eobs(self):
-        claim = self._sent_claim()
+        claim, other = self._sent_claim(), self._sent_claim()
         line = claim.line_ids
-        era = self._import_era(self._835(("EFT117", [self._claim_payment(claim, [
-            self._service(line, line.amount - 9, [("CO", "45", 9)])])], [])))
+        era = self._import_era(self._835(("EFT117", [
+            self._claim_payment(claim, [self._service(line, line.amount - 9, [("CO", "45", 9)])]),
+            self._claim_payment(other, [self._service(other.line_ids, other.line_ids.amount)]),
+        ], [])))
         remittance = self._post(era)
-        eob = era.claim_ids.eob_id
+        eobs = era.claim_ids.eob_id
+        self.assertEqual(len(eobs.move_id), 1, "the EOBs of a payment share their entry")
+        self.assertNotEqual(eobs.move_id, remittance.move_id, "apart from the deposit")
         with self.assertRefused("delete the payment"):
-            eob.with_user(self.billing_manager)._delete("wrong payer")
+            eobs[0].with_user(self.billing_manager)._delete("wrong payer")
         action = self.env.ref("medical_billing.medical_remittance_delete_action")
         wizard = Form(self.env[action.res_model].with_user(self.billing_manager).with_context(
             active_model="medical.remittance", active_ids=remittance.ids))
         wizard.reason = "Posted twice"
         wizard.save().action_delete()
-        self.assertEqual((remittance.state, eob.state), ("deleted", "deleted"))
+        self.assertEqual(remittance.state, "deleted")
+        self.assertEqual(eobs.mapped("state"), ["deleted", "deleted"])
         self.assertAlmostEqual(line.charge_id.primary_due, line.amount)
         self.assertEqual(claim.event_ids.sorted("id")[-1:].kind, "payment_deleted")
         self.assertEqual(claim.state, "submitted")
+        unapplied = self.company.medical_unapplied_payer_account_id
+        moves = remittance.move_id | eobs.move_id
+        self.assertAlmostEqual(sum(self.env["account.move.line"].search([
+            ("account_id", "=", unapplied.id), ("parent_state", "=", "posted"), "|",
+            ("move_id", "in", moves.ids), ("move_id.reversed_entry_id", "in", moves.ids),
+        ]).mapped("balance")), 0.0, msg="the payment's entries and their reversals")
         self.assertTiedOut()
 
     # ------------------------------------------------------------------ files
@@ -392,8 +403,10 @@ class TestEraImport(MedicalEdiClaimCommon):
         self.assertEqual(era.exception_count, 2)
         self.assertAlmostEqual(remittance.amount_unapplied, era.amount)
         unapplied = self.company.medical_unapplied_payer_account_id
-        self.assertAlmostEqual(sum(remittance.move_id.line_ids.filtered(
-            lambda item: item.account_id == unapplied).mapped("balance")), -era.amount)
+        self.assertAlmostEqual(sum(self.env["account.move.line"].search([
+            ("account_id", "=", unapplied.id), ("parent_state", "=", "posted"),
+            ("move_id", "in", (remittance.move_id | remittance.eob_ids.move_id).ids),
+        ]).mapped("balance")), -era.amount)
         # The biller finds the claim and posts it: its money comes out of unapplied.
         with Form(unmatched.with_user(self.biller),
                   view="medical_billing_edi.medical_era_claim_view_list") as row:

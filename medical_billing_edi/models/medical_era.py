@@ -178,9 +178,17 @@ class MedicalEraClaim(models.Model):
     state = fields.Selection(ERA_CLAIM_STATES, default="ready", required=True, readonly=True,
                              index=True)
     plan = fields.Json(readonly=True, help="The EOB lines posting makes, as planned.")
-    outcome = fields.Text(string="What Posts", readonly=True)
+    outcome = fields.Text(
+        string="What Posts", compute="_compute_outcome",
+        help="What posting the claim does, in words (worded when shown, from its plan).")
     problem = fields.Text(string="To Resolve", readonly=True)
     eob_id = fields.Many2one("medical.eob", string="EOB", readonly=True)
+
+    @api.depends("plan", "state", "reversed_eob_id")
+    def _compute_outcome(self):
+        for era_claim in self:
+            era_claim.outcome = era_claim._describe(era_claim.plan) \
+                if era_claim.plan and era_claim.state != "exception" else False
 
     @api.depends("status_code")
     def _compute_status_description(self):
@@ -212,10 +220,9 @@ class MedicalEraClaim(models.Model):
                 lines = era_claim._plan_lines(rules, restored[era_claim.era_id.id])
             except PlanProblem as problem:
                 era_claim.write({"state": "exception", "problem": str(problem),
-                                 "outcome": False, "plan": False})
+                                 "plan": False})
                 continue
-            era_claim.write({"state": "ready", "problem": False, "plan": lines,
-                             "outcome": era_claim._describe(lines)})
+            era_claim.write({"state": "ready", "problem": False, "plan": lines})
             if era_claim.reversed_eob_id and era_claim.era_id.state == "draft":
                 for charge_id, amount in _settled(lines).items():
                     restored[era_claim.era_id.id][charge_id] -= amount
@@ -412,7 +419,8 @@ class MedicalEraClaim(models.Model):
         """The dry run's words for what posting does."""
         currency = self.currency_id
         claim = self.claim_id
-        words = {key: label for key, label in DISPOSITIONS}
+        words = dict(self.env["medical.eob.adjustment"]._fields["disposition"]
+                     ._description_selection(self.env))
         parts = [_("Paid %(paid)s", paid=currency.format(sum(line["paid"] for line in lines)))]
         charges = self.env["medical.charge"].browse([line["charge_id"] for line in lines])
         for line in lines:

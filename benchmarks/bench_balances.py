@@ -65,6 +65,7 @@ from bench_billing import (
     median_time,
     pg_admin,
     phase,
+    print_phases,
     refuse_existing,
 )
 from bench_claims import CODES, create_billing_setup
@@ -633,12 +634,7 @@ class BalanceBench(Bench):
         for label, value, target in rows:
             print(f"{label:<50} {value:>12}   {target}")
         print("-" * 100)
-        print("Phase durations:")
-        for label, seconds in self.durations.items():
-            print(f"  {label:<76} {seconds:>8.1f} s")
-        for note in self.notes:
-            print(f"Note: {note}")
-        print("=" * 100)
+        print_phases(self.durations, self.notes)
 
 
 def main(argv=None) -> None:

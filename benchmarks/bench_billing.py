@@ -816,12 +816,17 @@ class Bench:
         print("Database growth per 10,000 charges, largest tables:")
         for name, size in f["db_tables"]:
             print(f"  {name:<44} {size / 1024 / 1024:>10,.1f} MB")
-        print("Phase durations:")
-        for label, seconds in self.durations.items():
-            print(f"  {label:<70} {seconds:>8.1f} s")
-        for note in self.notes:
-            print(f"Note: {note}")
-        print("=" * 96)
+        print_phases(self.durations, self.notes, 96)
+
+
+def print_phases(durations, notes=(), width=100):
+    """The end of every benchmark's report: how long each phase took, and its notes."""
+    print("Phase durations:")
+    for label, seconds in durations.items():
+        print(f"  {label:<{width - 20}} {seconds:>8.1f} s")
+    for note in notes:
+        print(f"Note: {note}")
+    print("=" * width)
 
 
 def main(argv=None) -> None:

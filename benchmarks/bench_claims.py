@@ -39,6 +39,7 @@ from bench_billing import (
     find_odoo,
     machine,
     phase,
+    print_phases,
 )
 
 VISITS_PER_PATIENT = 5
@@ -281,10 +282,7 @@ class ClaimBench:
             print(f"  277CA import ({big:,} claims)      {figures['import_big']:>7.1f} s  "
                   f"{big / figures['import_big']:>7,.0f} claims/s  target < "
                   f"{TARGET_SECONDS:.0f} s: {verdict(figures['import_big'])}")
-        print("Phases:")
-        for label, seconds in self.durations.items():
-            print(f"  {label:<78} {seconds:>7.1f} s")
-        print("=" * 96)
+        print_phases(self.durations, width=96)
 
 
 def main(argv=None) -> None:

@@ -70,6 +70,7 @@ from bench_billing import (
     find_odoo,
     machine,
     phase,
+    print_phases,
 )
 from bench_claims import CHUNK, CODES, ClaimBench
 
@@ -550,12 +551,7 @@ class EraBench(ClaimBench):
                       f"{share}")
             print(f"    {'other (upload, wizard, ERA writes, messages...)':<70} "
                   f"{seconds - accounted:>8.2f} s {100 * (seconds - accounted) / seconds:5.1f}%")
-        print("Phases:")
-        for label, seconds in self.durations.items():
-            print(f"  {label:<88} {seconds:>7.1f} s")
-        for note in self.notes:
-            print(f"Note: {note}")
-        print("=" * 100)
+        print_phases(self.durations, self.notes, 110)
 
 
 def main(argv=None) -> None:

@@ -6,3 +6,5 @@ from . import test_x837p
 from . import test_x999
 from . import test_claim_send
 from . import test_answer_import
+from . import test_x835_write
+from . import test_era

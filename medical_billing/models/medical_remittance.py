@@ -85,7 +85,8 @@ class MedicalRemittance(models.Model):
 
     @billing_operation_method
     def action_post(self):
-        """Post each payment with its draft EOBs in one entry."""
+        """Post each payment: its deposit, and its draft EOBs in entries of at most
+        EOBS_PER_ENTRY claims taking their money from it."""
         self.env["medical.eob"].check_access("write")
         for remittance in self:
             if remittance.state != "draft":

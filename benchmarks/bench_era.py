@@ -16,8 +16,8 @@ Measured, each with its flush and commit, on a cold ORM cache:
 1. importing the 835 of ``--claims`` claims as the biller does (Import Remittances: the
    file uploaded as an attachment, read and validated by pyx12, each claim matched and
    planned: the dry run) and posting the ERA it makes (``action_post``: the payer's
-   payment, an EOB per claim, one journal entry, reconciled); import and post are timed
-   apart and together, in claims per second;
+   payment, an EOB per claim, its deposit and the EOBs' entries, reconciled); import
+   and post are timed apart and together, in claims per second;
 2. beside it, in the same run and database, Odoo's payment register on as many posted
    customer invoices: one ``out_invoice`` per claim, to the claim's patient, with the
    claim's 3 lines (same products and amounts, no taxes); one payment registered per
@@ -374,7 +374,7 @@ class EraBench(ClaimBench):
         era_id = eras.id
         post_totals = defaultdict(lambda: [0.0, 0])
         __, post_seconds = self.measure(
-            f"{name}: post the ERA (payment, {count:,} EOBs, one entry, reconciled)",
+            f"{name}: post the ERA (payment, {count:,} EOBs, their entries, reconciled)",
             lambda: self.env["medical.era"].browse(era_id).action_post(), post_totals)
         items = self.item_count() - items_before
         print(f"  {count / post_seconds:,.0f} claims/s; {items:,} journal items "

@@ -65,6 +65,7 @@ from bench_billing import (
     median_time,
     pg_admin,
     phase,
+    print_header,
     print_phases,
     refuse_existing,
 )
@@ -592,15 +593,7 @@ class BalanceBench(Bench):
                 rows.append((f"  with {args.history_factor}x history",
                              f"{f['oca_grown']:.3f} s",
                              f"ratio {f['oca_grown'] / f['oca_base']:.2f} (reference)"))
-        print()
-        print("=" * 100)
-        print(f"Machine: {machine()}")
-        self.cr.execute("SELECT current_setting('autovacuum'), "
-                        "current_setting('shared_buffers')")
-        autovacuum, shared_buffers = self.cr.fetchone()
-        print(f"Odoo {self.odoo.release.version}, PostgreSQL {self.cr._cnx.server_version} "
-              f"(autovacuum {autovacuum}, shared_buffers {shared_buffers}; VACUUM ANALYZE "
-              "before the measures)")
+        print_header(self.odoo, self.cr)
         for key in keys:
             size = f[key]
             label = "practice" if key == "base" else f"{args.history_factor}x history copy"

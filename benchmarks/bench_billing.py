@@ -792,16 +792,7 @@ class Bench:
         rows.append(("Database size per 10,000 charges",
                      f"{f['db_per_10k'] / 1024 / 1024:,.1f} MB",
                      f"measured on {f['db_charges']:,} charges"))
-        print()
-        print("=" * 96)
-        print(f"Machine: {machine()}")
-        self.cr.execute("SELECT current_setting('autovacuum'), "
-                        "current_setting('shared_buffers')")
-        autovacuum, shared_buffers = self.cr.fetchone()
-        print(f"Odoo {self.odoo.release.version}, PostgreSQL "
-              f"{self.env.cr._cnx.server_version} (autovacuum {autovacuum}, shared_buffers "
-              f"{shared_buffers}; VACUUM ANALYZE before each measured phase), "
-              f"database {self.cr.dbname}")
+        print_header(self.odoo, self.cr, 96)
         print(f"Practice: {args.patients:,} patients, {args.visits:,} visits, "
               f"{args.charges_per_visit} charges a visit ({len(self.charge_ids):,} charges), "
               f"{f.get('practice_payments', 0):,} payments; history x{args.history_factor}"
@@ -817,6 +808,18 @@ class Bench:
         for name, size in f["db_tables"]:
             print(f"  {name:<44} {size / 1024 / 1024:>10,.1f} MB")
         print_phases(self.durations, self.notes, 96)
+
+
+def print_header(odoo, cr, width=100):
+    """The start of every benchmark's report: the machine, Odoo and PostgreSQL."""
+    print()
+    print("=" * width)
+    print(f"Machine: {machine()}")
+    cr.execute("SELECT current_setting('autovacuum'), current_setting('shared_buffers')")
+    autovacuum, shared_buffers = cr.fetchone()
+    print(f"Odoo {odoo.release.version}, PostgreSQL {cr._cnx.server_version} (autovacuum "
+          f"{autovacuum}, shared_buffers {shared_buffers}; VACUUM ANALYZE before each "
+          f"measure), database {cr.dbname}")
 
 
 def print_phases(durations, notes=(), width=100):

@@ -70,6 +70,7 @@ from bench_billing import (
     find_odoo,
     machine,
     phase,
+    print_header,
     print_phases,
 )
 from bench_claims import CHUNK, CODES, ClaimBench
@@ -492,15 +493,7 @@ class EraBench(ClaimBench):
         era_rate = count / era_seconds
         register_rate = count / f["register"]
         ratio = era_rate / register_rate
-        print()
-        print("=" * 100)
-        print(f"Machine: {machine()}")
-        self.cr.execute("SELECT current_setting('autovacuum'), "
-                        "current_setting('shared_buffers')")
-        autovacuum, shared_buffers = self.cr.fetchone()
-        print(f"Odoo {self.odoo.release.version}, PostgreSQL {self.cr._cnx.server_version} "
-              f"(autovacuum {autovacuum}, shared_buffers {shared_buffers}; VACUUM ANALYZE "
-              f"before each measure), database {self.cr.dbname}")
+        print_header(self.odoo, self.cr)
         print("ERA benchmark: one payment from one electronic payer; each line paid 80%, "
               "CO-45 10%, PR-2 10% (to the patient)")
         rows = [

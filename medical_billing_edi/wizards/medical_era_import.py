@@ -17,7 +17,6 @@ class MedicalEraImport(models.TransientModel):
     attachment_ids = fields.Many2many(
         "ir.attachment", "medical_era_import_attachment_rel", "wizard_id", "attachment_id",
         string="Files", help="835 files from the clearinghouse or the payers, one or several.")
-    message = fields.Text(readonly=True)
 
     def action_import(self):
         self.ensure_one()
@@ -28,8 +27,7 @@ class MedicalEraImport(models.TransientModel):
         eras = self.env["medical.era"]
         skipped = []
         for attachment, remittances in read:
-            kept = attachment.copy({"res_model": False, "res_id": False}) \
-                if any(not self._find_duplicate(r) for r in remittances) else None
+            file_eras = self.env["medical.era"]
             for remittance in remittances:
                 duplicate = self._find_duplicate(remittance)
                 if duplicate:
@@ -40,11 +38,12 @@ class MedicalEraImport(models.TransientModel):
                         amount=remittance.total_paid, payer=remittance.payer.name,
                         era=duplicate.name))
                     continue
-                eras |= self._create_era(remittance, kept)
+                file_eras |= self._create_era(remittance, attachment)
+            if file_eras:  # the file is kept on its remittances
+                attachment.write({"res_model": "medical.era", "res_id": file_eras[:1].id})
+            eras |= file_eras
         eras.claim_ids._plan()
-        kept_files = eras.attachment_id
-        kept_files.write({"res_model": "medical.era", "res_id": eras[:1].id})
-        self.attachment_ids.filtered(lambda a: not a.res_id).unlink()
+        self.attachment_ids.filtered(lambda a: a.res_model != "medical.era").unlink()
         if not eras:
             raise UserError("\n".join(skipped) or _("The files hold no payment."))
         action = eras._get_records_action(name=_("Imported Remittances"))
@@ -117,7 +116,7 @@ class MedicalEraImport(models.TransientModel):
             "payment_method": PAYMENT_METHODS.get(remittance.payment_method, "eft"),
             "payment_date": remittance.payment_date,
             "amount": float(remittance.total_paid),
-            "attachment_id": attachment.id if attachment else False,
+            "attachment_id": attachment.id,
             "provider_adjustments": [{
                 "reason": plb.reason, "reference": plb.reference, "amount": float(plb.amount),
                 "description": plb.description,

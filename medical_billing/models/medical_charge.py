@@ -731,6 +731,13 @@ class MedicalCharge(models.Model):
     # Parties and receivables
     # ------------------------------------------------------------------
 
+    def _next_party(self, role):
+        """Who owes what the ``role`` payer moves on (patient responsibility): the next
+        payer rank on the charge, else the patient."""
+        self.ensure_one()
+        later_ranks = PAYER_ROLES[PAYER_ROLES.index(role) + 1:]
+        return next((rank for rank in later_ranks if self[f"{rank}_payer_id"]), "patient")
+
     def _party_partner(self, role):
         self.ensure_one()
         return self.patient_id if role == "patient" else self[f"{role}_payer_id"]

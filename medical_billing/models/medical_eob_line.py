@@ -172,9 +172,7 @@ class MedicalEobLine(models.Model):
         """Who owes a patient-responsibility amount: the next payer rank on the charge,
         else the patient."""
         self.ensure_one()
-        later_ranks = PAYER_ROLES[PAYER_ROLES.index(self.role) + 1:]
-        return next((role for role in later_ranks if self.charge_id[f"{role}_payer_id"]),
-                    "patient")
+        return self.charge_id._next_party(self.role)
 
     def _prepare_move_line_vals(self, label):
         self.ensure_one()

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import Command, _, api, fields, models
-from odoo.addons.medical_billing.models.account_move_line import ADJUSTMENT_GROUPS, PAYER_ROLES
+from odoo.addons.medical_billing.models.account_move_line import ADJUSTMENT_GROUPS
 from odoo.addons.medical_billing.models.medical_eob_adjustment import (
     DISPOSITIONS,
     UNPOSTED_DISPOSITIONS,
@@ -425,14 +425,11 @@ class MedicalEraClaim(models.Model):
         charges = self.env["medical.charge"].browse([line["charge_id"] for line in lines])
         for line in lines:
             charge = charges.browse(line["charge_id"])
-            next_party = next((role for role in PAYER_ROLES[PAYER_ROLES.index(
-                claim.payer_role) + 1:] if charge[f"{role}_payer_id"]), "patient")
+            next_party = charge._party_partner(charge._next_party(claim.payer_role))
             for adjustment in line["adjustments"]:
                 action = words[adjustment["disposition"]]
                 if adjustment["disposition"] == "transfer":
-                    party = charge.patient_id if next_party == "patient" \
-                        else charge[next_party + "_payer_id"]
-                    action = _("moved to %(party)s", party=party.name)
+                    action = _("moved to %(party)s", party=next_party.name)
                 parts.append(f"{adjustment['group_code']}-{adjustment['reason_code']} "
                              f"{currency.format(adjustment['amount'])} {action} "
                              f"({adjustment['description']})")

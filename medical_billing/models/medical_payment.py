@@ -7,7 +7,8 @@ from .medical_posted_guard import (
     in_billing_operation,
 )
 
-PAYMENT_METHODS = [("cash", "Cash"), ("check", "Check"), ("card", "Credit Card")]
+PAYMENT_METHODS = [("cash", "Cash"), ("check", "Check"), ("card", "Credit Card"),
+                   ("online", "Online Payment")]
 CARD_TYPES = [("visa", "Visa"), ("mastercard", "Mastercard"), ("amex", "American Express"),
               ("discover", "Discover"), ("other", "Other")]
 CREDIT_FORWARD_REASONS = [
@@ -92,6 +93,12 @@ class MedicalPayment(models.Model):
     transfer_counterpart_id = fields.Many2one(
         "medical.payment", readonly=True, copy=False,
         help="The other patient's side of a credit transfer.",
+    )
+    receipt_line_id = fields.Many2one(
+        "account.move.line", string="Money Received", readonly=True, copy=False,
+        help="Money already booked by Odoo (an online payment's receipt) that this payment "
+        "applies to the patient's charges: its receivable credit is settled instead of the "
+        "patient payments journal's account being debited.",
     )
     related_move_ids = fields.Many2many(
         "account.move", string="Related Entries", readonly=True, copy=False,
@@ -208,6 +215,7 @@ class MedicalPayment(models.Model):
             move = self.env["account.move"]._medical_create_entries(payment._prepare_move_vals())
             move.action_post()
             move.line_ids._medical_reconcile()
+            payment._settle_receipt(move)
             payment.write({
                 "state": "posted",
                 "move_id": move.id,
@@ -215,6 +223,14 @@ class MedicalPayment(models.Model):
             })
         self.patient_id._medical_invalidate_balances()
         return True
+
+    def _settle_receipt(self, move):
+        """Reconcile the money received elsewhere with the item of ``move`` that takes it."""
+        receipt = self.sudo().receipt_line_id
+        if receipt:
+            taken = move.line_ids.filtered(lambda line: line.account_id == receipt.account_id
+                                           and not line.medical_party_role)
+            (taken | receipt).reconcile()
 
     def _journal(self):
         self.ensure_one()
@@ -225,12 +241,14 @@ class MedicalPayment(models.Model):
     def _prepare_move_vals(self):
         self.ensure_one()
         journal = self._journal()
-        debit_account = journal.default_account_id if self.kind == "payment" \
-            else self.company_id.medical_credit_forward_account_id
+        receipt = self.sudo().receipt_line_id
+        debit_account = receipt.account_id or (
+            journal.default_account_id if self.kind == "payment"
+            else self.company_id.medical_credit_forward_account_id)
         label = self._label()
         return self.env["account.move"]._medical_entry_vals(journal, self.date, label, [
-            {"name": label, "account_id": debit_account.id, "partner_id": self.patient_id.id,
-             "balance": self.amount},
+            {"name": label, "account_id": debit_account.id,
+             "partner_id": (receipt.partner_id or self.patient_id).id, "balance": self.amount},
             *self.patient_id._medical_prepare_application_vals(
                 self.company_id, self.amount, label, leave_credit=True,
             ),
@@ -243,7 +261,9 @@ class MedicalPayment(models.Model):
             return _("Credit forward: %(reason)s %(memo)s", reason=reason,
                      memo=self.memo or "").strip()
         method = dict(PAYMENT_METHODS)[self.method]
-        detail = self.check_number if self.method == "check" else self.card_last4
+        # An online payment names its transaction (kept in the memo).
+        detail = {"check": self.check_number, "card": self.card_last4,
+                  "online": self.memo}.get(self.method)
         if detail:
             return _("Patient payment (%(method)s %(detail)s)", method=method, detail=detail)
         return _("Patient payment (%(method)s)", method=method)

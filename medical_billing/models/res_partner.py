@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 CLAIM_FILING_INDICATORS = [
@@ -81,6 +81,20 @@ class ResPartner(models.Model):
         currency_field="currency_id",
         help="Money received from the patient and not yet applied to a charge.",
         groups=PATIENT_DATA_GROUPS,
+    )
+
+    # An account sent to a collection agency: statements stop, and Balances Due shows it.
+    medical_in_collections = fields.Boolean(
+        string="In Collections", readonly=True, copy=False, tracking=True,
+        groups=PATIENT_DATA_GROUPS,
+        help="Sent to a collection agency: left out of statement runs.",
+    )
+    medical_collections_reason = fields.Char(
+        string="Collections Reason", readonly=True, copy=False, tracking=True,
+        groups=PATIENT_DATA_GROUPS,
+    )
+    medical_collections_date = fields.Date(
+        string="In Collections Since", readonly=True, copy=False, groups=PATIENT_DATA_GROUPS,
     )
 
     is_payer = fields.Boolean(string="Insurance Payer")
@@ -238,6 +252,31 @@ class ResPartner(models.Model):
             domain.append(("company_id", "=", company.id))
         residuals = self.env["account.move.line"]._medical_residual_by("partner_id", domain)
         return {partner: -residual for partner, residual in residuals.items()}
+
+    def _medical_send_to_collections(self, reason):
+        """Flag the accounts as sent to a collection agency, with the reason in their trail."""
+        if not self.env.user.has_group("medical_billing.group_medical_billing_manager"):
+            raise AccessError(_("Only a Billing Manager sends accounts to collections."))
+        if not (reason or "").strip():
+            raise UserError(_("Say why the account goes to collections: the reason stays on "
+                              "the patient and in the trail."))
+        # Billing roles have no right to edit contacts: the flag is written for them.
+        self.sudo().write({
+            "medical_in_collections": True,
+            "medical_collections_reason": reason.strip(),
+            "medical_collections_date": fields.Date.context_today(self),
+        })
+
+    def action_medical_leave_collections(self):
+        """Take the accounts back from collections: statement runs include them again."""
+        if not self.env.user.has_group("medical_billing.group_medical_billing_manager"):
+            raise AccessError(_("Only a Billing Manager takes accounts back from "
+                                "collections."))
+        self.sudo().write({
+            "medical_in_collections": False,
+            "medical_collections_reason": False,
+            "medical_collections_date": False,
+        })
 
     def _medical_invalidate_balances(self):
         self.invalidate_recordset(["medical_credit", "medical_balance"])

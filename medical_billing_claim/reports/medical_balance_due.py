@@ -101,6 +101,10 @@ class MedicalBalanceDue(models.Model):
     claim_id = fields.Many2one("medical.claim", readonly=True)
     charge_id = fields.Many2one("medical.charge", readonly=True)
     patient_id = fields.Many2one("res.partner", readonly=True)
+    patient_in_collections = fields.Boolean(
+        related="patient_id.medical_in_collections", string="In Collections",
+        help="The patient's account was sent to a collection agency.",
+    )
     payer_id = fields.Many2one("res.partner", readonly=True)
     payer_label = fields.Char(
         string="Billed To", readonly=True,

@@ -132,6 +132,19 @@ class TestBalanceDue(MedicalClaimCommon):
         self.assertFalse(self._rows())
         self.assertEqual(claim.state, "paid")
 
+    def test_an_account_in_collections_shows_as_such(self):
+        claim = self._paper_claim()
+        charge = self._client_charge()
+        self.patient.with_user(self.billing_manager)._medical_send_to_collections(
+            "Final notice unanswered")
+        rows = self._rows(self._search_filters()["in_collections"])
+        self.assertEqual(rows.claim_id, claim)
+        self.assertEqual(rows.charge_id, charge)
+        self.assertTrue(all(rows.mapped("patient_in_collections")))
+        self.patient.with_user(self.billing_manager).action_medical_leave_collections()
+        self.assertFalse(self._rows(self._search_filters()["in_collections"]))
+        self.assertFalse(self.patient.medical_collections_reason)
+
     # ------------------------------------------------------------------ claim icons
 
     def test_electronic_prefix_and_status_after_999_and_277ca(self):

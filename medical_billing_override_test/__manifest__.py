@@ -7,5 +7,6 @@
     "author": "Medical Billing Contributors",
     "website": "https://github.com/medical-billing/odoo-medical-billing",
     "category": "Hidden/Tests",
-    "depends": ["medical_billing"],
+    # Odoo's demo payment provider, for the tests of online statement payments.
+    "depends": ["medical_billing", "payment_demo"],
 }

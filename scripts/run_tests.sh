@@ -58,7 +58,7 @@ check_log "$LOG_DIR/test.log" "install without demo data"
 echo "== Tests"
 set +e
 "$PYTHON" -m pytest -p no:cacheprovider --odoo-database="$DB_TEST" \
-    --odoo-addons-path="$ADDONS_PATH" --odoo-log-level=warn \
+    --odoo-addons-path="$ADDONS_PATH" --odoo-log-level=warn --odoo-http \
     $(echo "$REPO_ADDONS" | tr , ' ') 2>&1 | tee "$LOG_DIR/pytest.log"
 status=${PIPESTATUS[0]}
 set -e

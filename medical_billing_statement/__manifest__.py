@@ -1,0 +1,31 @@
+{
+    "name": "Medical Billing Statements",
+    "summary": "Patient statements read from the billing ledger: statement runs with "
+    "dunning messages, e-mail delivery, a mail-room PDF and online payment from the portal",
+    "version": "18.0.1.0.0",
+    "license": "LGPL-3",
+    "author": "Medical Billing Contributors",
+    "website": "https://github.com/medical-billing/odoo-medical-billing",
+    "category": "Accounting/Accounting",
+    "depends": ["medical_billing", "portal", "account_payment"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/medical_billing_statement_rules.xml",
+        "data/ir_sequence_data.xml",
+        "data/medical_dunning_level_data.xml",
+        "reports/medical_statement_report.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "wizards/medical_collections_wizard_views.xml",
+        "views/medical_statement_views.xml",
+        "views/medical_statement_run_views.xml",
+        "views/medical_dunning_level_views.xml",
+        "views/res_partner_views.xml",
+        "wizards/medical_billing_settings_views.xml",
+        "views/medical_statement_portal_templates.xml",
+        "views/medical_billing_statement_menus.xml",
+    ],
+    "demo": [
+        "demo/medical_billing_statement_demo.xml",
+    ],
+}

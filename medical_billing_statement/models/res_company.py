@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    medical_statement_min_amount = fields.Monetary(
+        string="Statement Minimum", currency_field="currency_id", default=5.0,
+        help="Statement runs leave out accounts that owe this much or less.",
+    )
+    medical_statement_interval_days = fields.Integer(
+        string="Days Between Statements", default=30,
+        help="An account gets a new statement only when its last one is at least this old.",
+    )
+    medical_statement_due_days = fields.Integer(
+        string="Statement Due Days", default=15,
+        help="The due date printed on a statement: this many days after its date.",
+    )
+    medical_statement_link_days = fields.Integer(
+        string="Online Link Validity (Days)", default=90,
+        help="How long the link of an e-mailed statement opens its page and takes payment.",
+    )
+    medical_statement_auto = fields.Boolean(
+        string="Run Statements Automatically",
+        help="The daily job records a statement run for the whole company with these "
+        "settings.",
+    )

@@ -1,0 +1,1 @@
+from . import medical_statement_report

@@ -1,0 +1,1 @@
+from . import test_statement, test_statement_portal

@@ -1,0 +1,1 @@
+from . import medical_billing_settings, medical_collections_wizard

@@ -25,6 +25,7 @@
         "views/medical_statement_portal_templates.xml",
         "views/medical_billing_statement_menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/medical_billing_statement_demo.xml",
     ],

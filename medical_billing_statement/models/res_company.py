@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -25,3 +25,20 @@ class ResCompany(models.Model):
         help="The daily job records a statement run for the whole company with these "
         "settings.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._medical_copy_dunning_levels()
+        return companies
+
+    def _medical_copy_dunning_levels(self):
+        """Give companies without dunning levels those of the main company (their messages
+        in every language they are translated to)."""
+        main = self.env.ref("base.main_company", raise_if_not_found=False)
+        Level = self.env["medical.dunning.level"].sudo().with_context(active_test=False)
+        levels = Level.search([("company_id", "=", main.id)]) if main else Level
+        for company in self - main:
+            if not Level.search_count([("company_id", "=", company.id)]):
+                for level in levels:
+                    level.copy({"company_id": company.id})

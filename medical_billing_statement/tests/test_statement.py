@@ -224,6 +224,15 @@ class TestStatement(StatementCommon):
         with self.assertRaises(UserError):
             statement.with_user(plain_user).read(["amount_due"])
 
+    def test_new_company_gets_the_dunning_levels(self):
+        Level = self.env["medical.dunning.level"].sudo()
+        main_levels = Level.search([("company_id", "=", self.env.ref("base.main_company").id)])
+        self.assertTrue(main_levels)
+        company = self.env["res.company"].create({"name": "Second Clinic Inc."})
+        levels = Level.search([("company_id", "=", company.id)])
+        self.assertEqual(levels.mapped("days"), main_levels.mapped("days"))
+        self.assertEqual(levels.mapped("message"), main_levels.mapped("message"))
+
     def test_scheduled_run(self):
         self.company.medical_statement_auto = True
         runs_before = self.env["medical.statement.run"].search([])

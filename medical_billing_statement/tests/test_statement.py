@@ -233,6 +233,22 @@ class TestStatement(StatementCommon):
         self.assertEqual(levels.mapped("days"), main_levels.mapped("days"))
         self.assertEqual(levels.mapped("message"), main_levels.mapped("message"))
 
+    def test_settings_screen_sets_the_run_defaults(self):
+        with Form(self.env["medical.billing.settings"].with_user(self.billing_manager)) \
+                as settings:
+            settings.medical_statement_min_amount = 25.0
+            settings.medical_statement_interval_days = 60
+            settings.medical_statement_due_days = 20
+        settings.record.action_save()
+        self.assertEqual(self.company.medical_statement_min_amount, 25.0)
+        with Form(self.env["medical.statement.run"].with_user(self.biller)) as run_form:
+            self.assertEqual(run_form.min_amount, 25.0)
+            self.assertEqual(run_form.interval_days, 60)
+            run_form.date = self.statement_date
+        run_form.record.action_record()
+        self.assertEqual(run_form.record.statement_ids.date_due,
+                         fields.Date.to_date("2026-07-20"))
+
     def test_scheduled_run(self):
         self.company.medical_statement_auto = True
         runs_before = self.env["medical.statement.run"].search([])

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, fields, models
 
 
 class MedicalFeeSchedule(models.Model):
@@ -16,6 +16,10 @@ class MedicalFeeSchedule(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     line_ids = fields.One2many("medical.fee.schedule.line", "fee_schedule_id", string="Prices")
     note = fields.Html()
+
+    def get_import_templates(self):
+        return [{"label": _("Import Template for Fee Schedules"),
+                 "template": "/medical_billing/static/xls/medical_fee_schedules.csv"}]
 
     def _line_for(self, product):
         """The price line of ``product`` on this schedule, or an empty recordset."""

@@ -40,6 +40,10 @@ class MedicalProvider(models.Model):
         ("npi_uniq", "unique(npi, company_id)", "Two providers cannot share an NPI."),
     ]
 
+    def get_import_templates(self):
+        return [{"label": _("Import Template for Providers"),
+                 "template": "/medical_billing/static/xls/medical_providers.csv"}]
+
     @api.constrains("npi")
     def _check_npi(self):
         for provider in self.filtered("npi"):

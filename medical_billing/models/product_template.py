@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, fields, models
 
 MEDICAL_CODE_TYPES = [
     ("cpt", "CPT"),
@@ -15,3 +15,10 @@ class ProductTemplate(models.Model):
         help="Makes the product billable as a charge. The code is the product's Internal "
         "Reference.",
     )
+
+    def get_import_templates(self):
+        # From the Codes menu, the template of billing codes.
+        if self.env.context.get("default_medical_code_type"):
+            return [{"label": _("Import Template for Billing Codes"),
+                     "template": "/medical_billing/static/xls/medical_codes.csv"}]
+        return super().get_import_templates()

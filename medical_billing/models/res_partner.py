@@ -118,10 +118,12 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("is_patient") and "company_id" not in vals:
+            # An import or a quick create gives is_patient by the menu's default only.
+            is_patient = vals.get("is_patient", self.env.context.get("default_is_patient"))
+            if is_patient and "company_id" not in vals:
                 # Patients are private to the company that treats them.
                 vals["company_id"] = self.env.company.id
-            if vals.get("is_patient") and not vals.get("patient_account_number"):
+            if is_patient and not vals.get("patient_account_number"):
                 vals["patient_account_number"] = self.env["ir.sequence"].next_by_code(
                     "medical.patient.account"
                 )
@@ -252,6 +254,16 @@ class ResPartner(models.Model):
             domain.append(("company_id", "=", company.id))
         residuals = self.env["account.move.line"]._medical_residual_by("partner_id", domain)
         return {partner: -residual for partner, residual in residuals.items()}
+
+    def get_import_templates(self):
+        # From the Patients and Payers menus, their own templates.
+        if self.env.context.get("default_is_patient"):
+            return [{"label": _("Import Template for Patients (with Policies and Cases)"),
+                     "template": "/medical_billing/static/xls/medical_patients.csv"}]
+        if self.env.context.get("default_is_payer"):
+            return [{"label": _("Import Template for Payers"),
+                     "template": "/medical_billing/static/xls/medical_payers.csv"}]
+        return super().get_import_templates()
 
     def _medical_send_to_collections(self, reason):
         """Flag the accounts as sent to a collection agency, with the reason in their trail."""

@@ -26,6 +26,7 @@
         "wizards/medical_day_sheet_views.xml",
         "wizards/medical_tie_out_views.xml",
         "wizards/medical_billing_settings_views.xml",
+        "wizards/medical_billing_setup_views.xml",
         "views/medical_payment_views.xml",
         "views/medical_eob_views.xml",
         "views/medical_remittance_views.xml",

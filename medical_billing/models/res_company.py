@@ -183,14 +183,19 @@ class ResCompany(models.Model):
             "company_id": self.id,
         })
 
+    def _medical_setup_problems(self):
+        """The labels of the billing accounts and journals the company still lacks."""
+        self.ensure_one()
+        return [
+            self._fields[field_name].string
+            for field_name, *__ in BILLING_ACCOUNTS + BILLING_JOURNALS
+            if not self[field_name]
+        ]
+
     def _medical_check_setup(self):
         """Raise a clear error when the company cannot post billing entries yet."""
         for company in self:
-            missing = [
-                company._fields[field_name].string
-                for field_name, *__ in BILLING_ACCOUNTS + BILLING_JOURNALS
-                if not company[field_name]
-            ]
+            missing = company._medical_setup_problems()
             if missing:
                 raise UserError(_(
                     "Company %(company)s is not set up for medical billing (missing: "

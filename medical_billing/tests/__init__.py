@@ -22,3 +22,4 @@ from . import test_patient_data
 from . import test_roles
 from . import test_concurrency
 from . import test_import_templates
+from . import test_setup

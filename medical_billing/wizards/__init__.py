@@ -10,3 +10,4 @@ from . import medical_credit_transfer
 from . import medical_day_sheet
 from . import medical_tie_out
 from . import medical_patient_ledger
+from . import medical_billing_setup

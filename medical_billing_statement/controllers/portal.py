@@ -4,6 +4,7 @@ from odoo import _, http
 from odoo.addons.payment.controllers.portal import PaymentPortal
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
+from odoo.tools import is_html_empty
 
 
 class StatementPortal(PaymentPortal):
@@ -24,8 +25,11 @@ class StatementPortal(PaymentPortal):
                 sitemap=False)
     def medical_statement_page(self, statement_id, access_token=None, **kwargs):
         statement = self._statement_by_token(statement_id, access_token)
-        return request.render("medical_billing_statement.portal_medical_statement_page",
-                              statement._portal_page_values(access_token))
+        # Not a website route (its error pages would need the web assets), so the
+        # helpers of frontend pages that the payment form uses are given here.
+        return request.render("medical_billing_statement.portal_medical_statement_page", {
+            **statement._portal_page_values(access_token), "is_html_empty": is_html_empty,
+        })
 
     @http.route("/my/medical/statements/<int:statement_id>/document", type="http",
                 auth="public", sitemap=False)

@@ -17,8 +17,8 @@ class MedicalStatementRun(models.Model):
     _order = "date desc, id desc"
 
     name = fields.Char(readonly=True, copy=False, default="/")
-    state = fields.Selection([("draft", "Draft"), ("done", "Recorded")], default="draft",
-                             readonly=True, tracking=True)
+    state = fields.Selection([("draft", "Draft"), ("done", "Recorded")], string="Status",
+                             default="draft", readonly=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, index=True,
                                  default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -86,6 +86,10 @@ class MedicalStatementRun(models.Model):
         """{responsible: values} of the accounts this run sends a statement to."""
         self.ensure_one()
         self.company_id._medical_check_setup()
+        problems = self.company_id._medical_statement_problems()
+        if problems:
+            raise UserError(_("Statements cannot be made yet for %(company)s. %(problems)s",
+                              company=self.company_id.name, problems=" ".join(problems)))
         results = self.env["medical.statement"]._collect(
             self.company_id, self.date, clinic=self.clinic_id)
         currency = self.currency_id

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 
 class ResCompany(models.Model):
@@ -25,6 +25,15 @@ class ResCompany(models.Model):
         help="The daily job records a statement run for the whole company with these "
         "settings.",
     )
+
+    def _medical_statement_problems(self):
+        """What a statement run still needs, in words: [] when it can go."""
+        self.ensure_one()
+        address = self.partner_id
+        if not (address.street and address.city and address.zip):
+            return [_("Set the company's address (street, city, ZIP): statements print it "
+                      "as where to send payments.")]
+        return []
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -18,6 +18,8 @@ class StatementCommon(MedicalBillingCommon):
              "company_id": cls.company.id}
             for days in (30, 60, 90, 120)
         ])
+        cls.company.partner_id.write({"street": "250 Main Street", "city": "Springfield",
+                                      "zip": "62701"})
         cls.company.write({"medical_statement_min_amount": 5.0,
                            "medical_statement_interval_days": 30,
                            "medical_statement_due_days": 15,

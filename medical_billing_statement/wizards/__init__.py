@@ -1,1 +1,1 @@
-from . import medical_billing_settings, medical_collections_wizard
+from . import medical_billing_settings, medical_billing_setup, medical_collections_wizard

@@ -154,9 +154,13 @@ class AccountMoveLine(models.Model):
         groups = open_items.grouped(
             lambda line: (line.medical_charge_id, line.account_id, line.partner_id)
         )
+        # The ids of the items once: intersecting each group with the items would cost
+        # groups x items, quadratic in the size of a remittance.
+        item_ids = set(items.ids)
         plan = [
             lines.sorted(lambda line: (line.date, line.id)) for lines in groups.values()
-            if lines & items and lines.filtered(lambda line: line.amount_residual > 0)
+            if not item_ids.isdisjoint(lines.ids)
+            and lines.filtered(lambda line: line.amount_residual > 0)
             and lines.filtered(lambda line: line.amount_residual < 0)
         ]
         if plan:

@@ -125,7 +125,9 @@ class MedicalEob(models.Model):
             move_vals = eob._prepare_move_vals()
             move = self.env["account.move"]
             if move_vals["line_ids"]:
-                move = self.env["account.move"]._medical_create_entries(move_vals)
+                # Complete and balanced: no syncing of dynamic lines (see the payer payment).
+                move = self.env["account.move"].with_context(
+                    skip_invoice_sync=True)._medical_create_entries(move_vals)
                 move.action_post()
                 move.line_ids._medical_reconcile()
             eob._set_posted(move)

@@ -100,7 +100,10 @@ class MedicalRemittance(models.Model):
             company._medical_check_setup()
             journal = company.medical_payer_payment_journal_id
             company._medical_check_open_date(remittance.date, journal)
-            Move = self.env["account.move"]
+            # The entries come complete and balanced: skip Odoo's syncing of their dynamic
+            # lines when they are posted too (its flag, as for charges), or posting has
+            # every item's debit and credit computed again.
+            Move = self.env["account.move"].with_context(skip_invoice_sync=True)
             deposit_vals = remittance._prepare_move_vals()
             paying = eobs.filtered(lambda eob: any(
                 line.paid or line.adjustment_ids._posted() for line in eob.line_ids))

@@ -7,6 +7,7 @@
     "author": "Medical Billing Contributors",
     "website": "https://github.com/medical-billing/odoo-medical-billing",
     "category": "Accounting/Accounting",
+    "images": ["static/description/cover.png"],
     "depends": ["medical_billing_claim"],
     "external_dependencies": {"python": ["pyx12"]},
     "data": [

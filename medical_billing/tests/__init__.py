@@ -23,3 +23,4 @@ from . import test_roles
 from . import test_concurrency
 from . import test_import_templates
 from . import test_setup
+from . import test_listing

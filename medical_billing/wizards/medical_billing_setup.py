@@ -21,13 +21,18 @@ class MedicalBillingSetup(models.TransientModel):
         for setup in self:
             setup.missing_count = len(setup.step_ids.filtered(lambda step: not step.done))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        setups = super().create(vals_list)
-        for setup in setups:
-            setup.step_ids = [fields.Command.create({**step, "sequence": sequence})
-                              for sequence, step in enumerate(setup._steps())]
-        return setups
+    @api.model
+    def default_get(self, fields_list):
+        # The screen opens as a new record: its steps are read as it opens.
+        values = super().default_get(fields_list)
+        if "step_ids" in fields_list:
+            company = self.env["res.company"].browse(values.get("company_id")) \
+                or self.env.company
+            values["step_ids"] = [
+                fields.Command.create({**step, "sequence": sequence})
+                for sequence, step in enumerate(self.new({"company_id": company.id})._steps())
+            ]
+        return values
 
     def _steps(self):
         """[{name, done, missing, action}]: the steps in order. Other billing apps add

@@ -61,6 +61,8 @@ class StatementBench(Bench):
         args = self.args
         with phase(f"{args.patients:,} patients, their charges, posted, a third partly paid",
                    self.durations):
+            self.env.company.partner_id.write({"street": "250 Main Street",
+                                               "city": "Springfield", "zip": "62701"})
             self.setup_codes_and_payers()
             self.patients, cases = self.create_patients(args.patients, "Stmt",
                                                         insured_share=0.5)

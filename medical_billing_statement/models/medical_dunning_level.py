@@ -25,10 +25,3 @@ class MedicalDunningLevel(models.Model):
         ("days_company_uniq", "unique(company_id, days)",
          "Each dunning level of a company starts at its own number of days."),
     ]
-
-    def _level_for(self, company, age_days):
-        """The company's level of a balance ``age_days`` old (the highest level reached),
-        from levels already read (``self``)."""
-        reached = self.filtered(lambda level: level.company_id == company
-                                and level.days <= age_days)
-        return reached.sorted("days")[-1:]

@@ -166,7 +166,9 @@ class MedicalStatement(models.Model):
         last_dates = dict(self._read_group(
             [("partner_id", "in", responsibles.ids), ("company_id", "=", company.id)],
             ["partner_id"], ["date:max"]))
-        levels = self.env["medical.dunning.level"].search([("company_id", "=", company.id)])
+        # (days, level) of the company's dunning levels, the lowest first.
+        levels = [(level.days, level) for level in self.env["medical.dunning.level"].search(
+            [("company_id", "=", company.id)], order="days")]
         results = {}
         for responsible in responsibles:
             items = sorted((item for patient in patients_of[responsible]
@@ -195,7 +197,8 @@ class MedicalStatement(models.Model):
                 += item["amount"]
         owed_ages = [item["age"] for item in items if item["amount"] > 0]
         oldest = max(owed_ages, default=0)
-        level = levels._level_for(company, oldest)
+        reached = [level for days, level in levels if days <= oldest]
+        level = reached[-1] if reached else self.env["medical.dunning.level"]
         return {
             **values,
             "company": company,
@@ -207,8 +210,7 @@ class MedicalStatement(models.Model):
             "aging": {key: currency.round(amount) for key, amount in aging.items()},
             "oldest_days": oldest,
             "level": level,
-            "is_last_level": bool(level) and level == levels.filtered(
-                lambda lvl: lvl.company_id == company).sorted("days")[-1:],
+            "is_last_level": bool(level) and level == levels[-1][1],
         }
 
     @api.model
@@ -220,12 +222,19 @@ class MedicalStatement(models.Model):
         patients = self.env["res.partner"].concat(
             *(values["patients"] for values in results.values()))
         first_day = min(values["date_from"] for values in results.values())
-        lines = self.env["medical.ledger.report"].search([
+        # The lines with every field printed, in the one query: the ledger is a view, and
+        # reading its fields afterwards would run it again for each batch of lines.
+        domain = [
             ("patient_id", "in", patients.ids), ("date", ">=", first_day),
             ("date", "<=", date), ("company_id", "=", company.id),
-        ])
-        lines = lines.filtered(lambda line: not line.charge_id.hold_statement and (
-            not clinic or not line.charge_id or line.charge_id.treating_clinic_id == clinic))
+            "|", ("charge_id", "=", False), ("charge_id.hold_statement", "=", False),
+        ]
+        if clinic:
+            domain += ["|", ("charge_id", "=", False),
+                       ("charge_id.treating_clinic_id", "=", clinic.id)]
+        lines = self.env["medical.ledger.report"].search_fetch(domain, [
+            "date", "patient_id", "charge_id", "entry_type", "description", "charges",
+            "credits", "line_order"])
         by_patient = defaultdict(list)
         for line in lines:
             by_patient[line.patient_id].append(line)

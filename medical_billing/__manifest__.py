@@ -32,6 +32,7 @@
         "views/medical_eob_views.xml",
         "views/medical_remittance_views.xml",
         "views/medical_write_off_batch_views.xml",
+        "views/medical_opening_balance_views.xml",
         "views/medical_ledger_views.xml",
         "views/medical_charge_views.xml",
         "views/res_partner_views.xml",

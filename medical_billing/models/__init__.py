@@ -27,3 +27,4 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import medical_remittance
+from . import medical_opening_balance

@@ -25,6 +25,10 @@ class MedicalCase(models.Model):
         string="Start Date", required=True, default=fields.Date.context_today, tracking=True,
     )
     date_end = fields.Date(string="End Date", tracking=True)
+    is_opening_balance = fields.Boolean(
+        readonly=True, help="Holds the opening charges brought over from the clinic's former "
+        "system.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True,

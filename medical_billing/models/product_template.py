@@ -4,6 +4,7 @@ MEDICAL_CODE_TYPES = [
     ("cpt", "CPT"),
     ("hcpcs", "HCPCS"),
     ("otc", "Over the Counter"),
+    ("opening", "Opening Balance"),
 ]
 
 

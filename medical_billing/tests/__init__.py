@@ -24,3 +24,4 @@ from . import test_concurrency
 from . import test_import_templates
 from . import test_setup
 from . import test_listing
+from . import test_opening_balance

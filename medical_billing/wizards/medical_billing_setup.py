@@ -84,6 +84,12 @@ class MedicalBillingSetup(models.TransientModel):
                 env["res.partner"].search_count([("is_patient", "=", True), *in_company]),
                 _("Add or import your patients (the template takes their policies and "
                   "cases)."), "medical_billing.res_partner_action_patient"),
+            self._step(
+                _("Opening balances from your former system (optional)"),
+                env["medical.opening.balance"].search_count(
+                    [("state", "=", "posted"), ("company_id", "=", company.id)]),
+                _("None posted yet: bring over what patients and payers still owe."),
+                "medical_billing.medical_opening_balance_action", optional=True),
         ]
 
     @api.model

@@ -8,3 +8,4 @@ from . import medical_case
 from . import medical_eob
 from . import res_company
 from . import res_partner
+from . import medical_opening_balance

@@ -39,3 +39,23 @@ class TestBillingSetup(MedicalBillingCommon):
         accounts = next(step for name, step in steps.items() if name.startswith("Chart"))
         self.assertFalse(accounts.done)
         self.assertEqual(accounts.missing, "Missing: Default Write-off Account.")
+
+    def test_the_app_opens_on_the_setup_until_it_is_done(self):
+        Setup = self.env["medical.billing.setup"]
+        self.company.medical_write_off_account_id = False
+        action = Setup.with_user(self.billing_manager)._home_action()
+        self.assertEqual(action["res_model"], "medical.billing.setup")
+        # Front desk never lands on the setup; with the setup done, neither does anyone.
+        action = Setup.with_user(self.front_desk)._home_action()
+        self.assertNotEqual(action["res_model"], "medical.billing.setup")
+        self.company.medical_write_off_account_id = self.accounts["write_off"]
+        self.env["medical.clinic"].create({"name": "Main",
+                                           "partner_id": self.company.partner_id.id})
+        steps = Setup.new({"company_id": self.company.id})._steps()
+        missing = [step["name"] for step in steps if not step["done"] and not step["optional"]]
+        action = Setup.with_user(self.billing_manager)._home_action()
+        self.assertEqual(action["res_model"] == "medical.billing.setup", bool(missing),
+                         missing)
+        # The first screen of the app's menu otherwise, as a plain window action.
+        self.assertEqual(Setup.with_user(self.front_desk)._home_action()["type"],
+                         "ir.actions.act_window")

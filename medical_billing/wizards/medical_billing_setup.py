@@ -93,6 +93,25 @@ class MedicalBillingSetup(models.TransientModel):
         ]
 
     @api.model
+    def _home_action(self):
+        """What the app opens on: the setup for a Billing Manager while a required step is
+        missing (so the admin who just installed it is walked through), else the first
+        screen of its menu."""
+        if self.env.user.has_group("medical_billing.group_medical_billing_manager"):
+            steps = self.new({"company_id": self.env.company.id})._steps()
+            if any(not step["done"] and not step["optional"] for step in steps):
+                return self.env["ir.actions.act_window"]._for_xml_id(
+                    "medical_billing.medical_billing_setup_action")
+        menu = self.env.ref("medical_billing.medical_billing_menu_root")
+        while menu:
+            menu = menu.child_id._filter_visible_menus().sorted(
+                lambda child: (child.sequence, child.id))[:1]
+            if menu.action and menu.action._name == "ir.actions.act_window":
+                return menu.action._get_action_dict()
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "medical_billing.res_partner_action_patient")
+
+    @api.model
     def _step(self, name, done, missing, action, optional=False):
         return {"name": name, "done": bool(done), "optional": optional,
                 "missing": False if done else missing, "action_xmlid": action}

@@ -1,5 +1,6 @@
 import functools
 import subprocess
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
@@ -283,12 +284,10 @@ class MedicalStatement(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "medical.statement", sequence_date=vals.get("date"))
-        statements = super().create(vals_list)
-        # Every statement has its online link from the start (portal.mixin makes it on
-        # first read otherwise, a write per statement).
-        for statement in statements:
-            statement.access_token = statement._portal_ensure_token()
-        return statements
+            # Every statement has its online link from the start, as portal.mixin makes
+            # it (uuid4), without a write per statement afterwards.
+            vals.setdefault("access_token", str(uuid.uuid4()))
+        return super().create(vals_list)
 
     def write(self, vals):
         if set(vals) & FROZEN_FIELDS:

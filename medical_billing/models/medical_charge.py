@@ -307,14 +307,25 @@ class MedicalCharge(models.Model):
         # A charge being entered (a new record in a form) has no journal items yet, and may
         # have no company: its figures are zero, read through its origin if it has one.
         figures = self._origin._ledger_figures()
+        # One assignment per figure and amount (and currency, which rounds it) for all the
+        # charges that share it: a posting computes thousands of charges whose figures
+        # mostly repeat (zero for the parties not billed, the same prices), and assigning
+        # each figure of each charge apart cost more than reading the figures.
+        charge_ids = defaultdict(list)
         for charge in self:
             by_role = figures[charge._origin.id]
-            for role, __ in PARTY_ROLES:
-                for figure in LEDGER_FIGURES:
-                    charge[f"{role}_{figure}"] = by_role[role][figure]
-            charge.balance = sum(by_role[role]["due"] for role in by_role)
-            charge.total_write_off = charge.amount_fee_write_off + sum(
+            currency_id = charge.currency_id.id
+            amounts = {
+                f"{role}_{figure}": by_role[role][figure]
+                for role, __ in PARTY_ROLES for figure in LEDGER_FIGURES
+            }
+            amounts["balance"] = sum(by_role[role]["due"] for role in by_role)
+            amounts["total_write_off"] = charge.amount_fee_write_off + sum(
                 by_role[role]["write_off"] for role in by_role)
+            for fname, amount in amounts.items():
+                charge_ids[fname, currency_id, amount].append(charge.id)
+        for (fname, __, amount), ids in charge_ids.items():
+            self.browse(ids)[fname] = amount
 
     @api.depends("total_write_off", "amount_fee_write_off",
                  "modifier1_id", "modifier2_id", "modifier3_id", "modifier4_id")

@@ -56,42 +56,49 @@ class TestImportTemplates(MedicalBillingCommon):
         self.assertNotIn("medical", str(self.env["res.partner"].get_import_templates()))
 
     def test_templates_import(self):
+        before = self.env["product.product"].search([])
         result = self._import("product.template", self._template("medical_codes.csv"),
                               default_medical_code_type="cpt")
         self.assertFalse(self._errors(result), result)
         codes = self.env["product.product"].search([("default_code", "in", ["98940", "E0730",
-                                                                           "OTC-VITD"])])
+                                                                           "OTC-VITD"])]) - before
         self.assertEqual(sorted(codes.mapped("medical_code_type")), ["cpt", "hcpcs", "otc"])
 
+        schedules_before = self.env["medical.fee.schedule"].search([])
         result = self._import("medical.fee.schedule",
                               self._template("medical_fee_schedules.csv"))
         self.assertFalse(self._errors(result), result)
-        ppo = self.env["medical.fee.schedule"].search([("name", "=", "PPO 2026")])
+        ppo = self.env["medical.fee.schedule"].search([("name", "=", "PPO 2026")]) \
+            - schedules_before
         self.assertEqual(len(ppo.line_ids), 3)
         self.assertEqual(ppo._line_for(codes.filtered(
             lambda code: code.default_code == "98940")).price, 52.0)
 
+        partners_before = self.env["res.partner"].search([])
         result = self._import("res.partner", self._template("medical_payers.csv"),
                               default_is_payer=True, default_is_company=True)
         self.assertFalse(self._errors(result), result)
         payer = self.env["res.partner"].search([("payer_code", "=", "EVM01")]) \
-            - self.payer_secondary
+            - partners_before
         self.assertTrue(payer.is_payer and payer.is_company)
         self.assertEqual(payer.payer_submission, "paper")
 
         result = self._import("res.partner", self._template("medical_patients.csv"),
                               default_is_patient=True)
         self.assertFalse(self._errors(result), result)
-        maria = self.env["res.partner"].search([("name", "=", "Maria Alvarez")]) - self.patient
+        maria = self.env["res.partner"].search([("name", "=", "Maria Alvarez")]) \
+            - partners_before
         self.assertTrue(maria.is_patient and maria.patient_account_number)
         self.assertEqual(len(maria.medical_policy_ids), 2)
         self.assertEqual(maria.medical_case_ids.name, "Low back pain")
         self.assertEqual(sorted(maria.medical_policy_ids.mapped("copay_amount")), [0.0, 30.0])
 
+        providers_before = self.env["medical.provider"].search([])
         result = self._import("medical.provider", self._template("medical_providers.csv"))
         self.assertFalse(self._errors(result), result)
-        self.assertEqual(self.env["medical.provider"].search_count(
-            [("npi", "in", ["1234567893", "1245319599"])]), 2)
+        providers = self.env["medical.provider"].search(
+            [("npi", "in", ["1234567893", "1245319599"])]) - providers_before
+        self.assertEqual(sorted(providers.mapped("name")), ["Jane Smith DC", "Spine Group LLC"])
 
     def test_bad_rows_import_nothing_and_name_the_row(self):
         bad_files = {

@@ -7,18 +7,18 @@ from odoo.tests import HttpCase, JsonRpcException, tagged
 from .common import StatementCommon
 
 
-class StatementOnlineCommon(StatementCommon):
-    """Two self-pay patients with a statement each, ten days old, and a payment provider."""
+def demo_provider(env, company):
+    """Odoo's demo payment provider, in test mode on ``company`` (and its bank journal);
+    the test is skipped, saying why, where payment_demo is not installed."""
+    if env["ir.module.module"]._get("payment_demo").state != "installed":
+        raise SkipTest("Odoo's demo payment provider (payment_demo) is not installed.")
+    return env.ref("payment.payment_provider_demo").sudo().copy({
+        "company_id": company.id, "state": "test", "is_published": True,
+    })
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        if cls.env["ir.module.module"]._get("payment_demo").state != "installed":
-            raise SkipTest("Odoo's demo payment provider (payment_demo) is not installed.")
-        # Odoo's demo provider, in test mode on the test's company (and its bank journal).
-        cls.provider = cls.env.ref("payment.payment_provider_demo").sudo().copy({
-            "company_id": cls.company.id, "state": "test", "is_published": True,
-        })
+
+class StatementOnlineCommon(StatementCommon):
+    """Two self-pay patients with a statement each, ten days old."""
 
     def setUp(self):
         super().setUp()
@@ -67,6 +67,14 @@ class TestStatementPortal(StatementOnlineCommon, HttpCase):
         self.assertEqual(response.status_code, 404)
         self.assertNotIn("Ana Reyes", response.text)
 
+@tagged("post_install", "-at_install")
+class TestStatementTransactionRoute(StatementOnlineCommon, HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.provider = demo_provider(cls.env, cls.company)
+
     def test_transaction_route_checks_the_token(self):
         route = f"/my/medical/statements/{self.statement.id}/transaction"
         params = {"provider_id": self.provider.id,
@@ -87,9 +95,13 @@ class TestStatementPortal(StatementOnlineCommon, HttpCase):
         self.assertEqual(transaction.partner_id, self.ana)
 
 
-
 @tagged("post_install", "-at_install")
 class TestStatementPayment(StatementOnlineCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.provider = demo_provider(cls.env, cls.company)
 
     def _pay(self, statement, amount):
         return self.env["payment.transaction"].sudo().create({

@@ -56,6 +56,10 @@ class TestBillingSetup(MedicalBillingCommon):
         action = Setup.with_user(self.billing_manager)._home_action()
         self.assertEqual(action["res_model"] == "medical.billing.setup", bool(missing),
                          missing)
-        # The first screen of the app's menu otherwise, as a plain window action.
-        self.assertEqual(Setup.with_user(self.front_desk)._home_action()["type"],
-                         "ir.actions.act_window")
+        # The first screen of the app's menu otherwise, as a plain window action; the
+        # app's home action runs for every role that sees the app.
+        home = self.env.ref("medical_billing.medical_billing_home_action")
+        for user in (self.front_desk, self.biller, self.accountant):
+            action = home.with_user(user).run()
+            self.assertEqual(action["type"], "ir.actions.act_window", user.login)
+            self.assertNotEqual(action["res_model"], "medical.billing.setup", user.login)

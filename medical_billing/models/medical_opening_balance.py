@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from .account_move_line import PAYER_ROLES
 from .medical_posted_guard import billing_operation_method
@@ -117,24 +118,37 @@ class MedicalOpeningBalance(models.Model):
     def _lines_from_rows(self, rows):
         """(line values, errors by row): each row matched to its patient (name and date of
         birth), its payer (payer id; empty: the patient owes it) and the payer's rank on
-        the patient's policies in force at the date of service."""
+        the patient's policies in force at the date of service. The patients and payers
+        of the whole file are read in one search each."""
         self.ensure_one()
         Partner = self.env["res.partner"]
         company_domain = [("company_id", "in", [self.company_id.id, False])]
+        names = {(row["patient"] or "").strip() for row in rows} - {""}
+        patients = Partner.search([
+            ("is_patient", "=", True), *company_domain,
+            *expression.OR([[("name", "=ilike", name)] for name in names]),
+        ]) if names else Partner
+        patients_by_key = defaultdict(lambda: Partner)
+        for patient in patients:
+            patients_by_key[patient.name.lower(), patient.birthdate] |= patient
+        codes = {(row["payer_id"] or "").strip() for row in rows} - {""}
+        # {payer id: payer name}, to say which payer a row names.
+        known_codes = {payer.payer_code: payer.name for payer in Partner.search([
+            ("is_payer", "=", True), ("payer_code", "in", list(codes)), *company_domain,
+        ])} if codes else {}
         lines, errors = [], []
         for number, row in enumerate(rows, start=2):  # the header is row 1
             try:
-                lines.append(self._line_from_row(row, Partner, company_domain))
+                lines.append(self._line_from_row(row, patients_by_key, known_codes))
             except (UserError, ValueError) as error:
                 message = error.args[0] if error.args else str(error)
                 errors.append(_("Row %(row)s: %(error)s", row=number, error=message))
         return lines, errors
 
-    def _line_from_row(self, row, Partner, company_domain):
+    def _line_from_row(self, row, patients_by_key, known_codes):
         name = (row["patient"] or "").strip()
         birthdate = fields.Date.to_date(row["date_of_birth"].strip() or None)
-        patients = Partner.search([("is_patient", "=", True), ("name", "=ilike", name),
-                                   ("birthdate", "=", birthdate), *company_domain])
+        patients = patients_by_key[name.lower(), birthdate]
         if len(patients) != 1:
             raise UserError(_("no single patient %(name)s born %(date)s: import the patient "
                               "first, or fix the name or date of birth.",
@@ -150,21 +164,20 @@ class MedicalOpeningBalance(models.Model):
         if self.currency_id.compare_amounts(amount, 0) <= 0:
             raise UserError(_("the amount must be above zero (bring credits over as credit "
                               "forwards)."))
-        payer = Partner
+        payer = self.env["res.partner"]
         policy = self.env["medical.policy"]
-        if (row["payer_id"] or "").strip():
-            payer = Partner.search([("is_payer", "=", True),
-                                    ("payer_code", "=", row["payer_id"].strip()),
-                                    *company_domain], limit=1)
-            if not payer:
-                raise UserError(_("no payer has the payer id %(code)s.",
-                                  code=row["payer_id"].strip()))
+        code = (row["payer_id"] or "").strip()
+        if code:
+            if code not in known_codes:
+                raise UserError(_("no payer has the payer id %(code)s.", code=code))
+            # The payer of that id on whom the patient has a policy in force then.
             policy = patients.medical_policy_ids.filtered(
-                lambda p: p.payer_id == payer and p._covers(date_service))[:1]
+                lambda p: p.payer_id.payer_code == code and p._covers(date_service))[:1]
             if not policy:
                 raise UserError(_("%(patient)s has no policy with %(payer)s in force on "
                                   "%(date)s: import the patient's policies first.",
-                                  patient=name, payer=payer.name, date=date_service))
+                                  patient=name, payer=known_codes[code], date=date_service))
+            payer = policy.payer_id
         return {"patient_id": patients.id, "date_service": date_service,
                 "payer_id": payer.id, "policy_id": policy.id,
                 "amount": self.currency_id.round(amount)}

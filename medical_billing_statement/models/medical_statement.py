@@ -109,14 +109,16 @@ class MedicalStatement(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _collect(self, company, date, clinic=None, patients=None, date_from_of=None):
+    def _collect(self, company, date, clinic=None, patients=None, date_from_of=None,
+                 with_activity=True):
         """What each responsible person owes on ``date``, read from the posted billing
         items of ``company`` in a few grouped queries: {responsible: values}.
 
         Held charges are left out; patients and responsible persons in collections too.
         ``patients`` limits the reading (else every patient with an open balance);
         ``date_from_of`` gives the first activity day per responsible (else the day after
-        the last statement, or the oldest open item for a first statement)."""
+        the last statement, or the oldest open item for a first statement); the ledger's
+        activity lines are read only ``with_activity``."""
         Item = self.env["account.move.line"].sudo()
         not_held = ["|", ("medical_charge_id", "=", False),
                     ("medical_charge_id.hold_statement", "=", False)]
@@ -185,7 +187,8 @@ class MedicalStatement(models.Model):
                 pending=[line for patient in patients_of[responsible]
                          for line in pending[patient]],
             )
-        self._add_activity(results, company, date, clinic)
+        if with_activity:
+            self._add_activity(results, company, date, clinic)
         return results
 
     @api.model
@@ -347,7 +350,8 @@ class MedicalStatement(models.Model):
         self.ensure_one()
         values = self._collect(self.company_id, fields.Date.context_today(self),
                                patients=self.patient_ids,
-                               date_from_of={self.partner_id: self.date})
+                               date_from_of={self.partner_id: self.date},
+                               with_activity=False)
         return values.get(self.partner_id, {}).get("open_items", [])
 
     def _amount_payable_now(self):

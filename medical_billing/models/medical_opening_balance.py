@@ -212,8 +212,7 @@ class MedicalOpeningBalance(models.Model):
         """One charge per patient and date of service on the patient's opening case, and
         {charge: {role: amount}}."""
         product = self._opening_product()
-        cases = {patient: self._opening_case(patient, lines)
-                 for patient, lines in self.line_ids.grouped("patient_id").items()}
+        cases = self._opening_cases(self.line_ids.grouped("patient_id"))
         by_visit = self.line_ids.grouped(lambda line: (line.patient_id, line.date_service))
         vals_list, visit_shares = [], []
         for (patient, date_service), lines in by_visit.items():
@@ -251,10 +250,34 @@ class MedicalOpeningBalance(models.Model):
         move.action_post()
         return move.sudo(False)
 
-    def _opening_case(self, patient, lines):
-        """The patient's case of opening balances, with the policies the payers bill,
-        ranked as the patient's other cases rank them."""
-        policies = lines.policy_id
+    def _opening_cases(self, lines_by_patient):
+        """{patient: the patient's case of opening balances}: an existing one whose policies
+        bill these payers (their ranks stay as they are: posted charges read them), else a
+        new one with the policies ranked as the patient's other cases rank them. Read and
+        made in one search and one create."""
+        Case = self.env["medical.case"]
+        existing = Case.search([
+            ("patient_id", "in", [patient.id for patient in lines_by_patient]),
+            ("is_opening_balance", "=", True), ("company_id", "=", self.company_id.id),
+        ]).grouped("patient_id")
+        cases, new_vals = {}, {}
+        for patient, lines in lines_by_patient.items():
+            policies = self._ranked_policies(patient, lines.policy_id)
+            cases[patient] = next(
+                (case for case in existing.get(patient, Case)
+                 if set(policies) <= set(case._policies_by_role().values())), None)
+            if not cases[patient]:
+                new_vals[patient] = {
+                    "name": _("Opening balances"), "patient_id": patient.id,
+                    "date_start": min(lines.mapped("date_service")),
+                    "is_opening_balance": True,
+                    **{f"{role}_policy_id": policy.id
+                       for role, policy in zip(PAYER_ROLES, policies, strict=False)},
+                }
+        cases.update(zip(new_vals, Case.create(list(new_vals.values())), strict=True))
+        return cases
+
+    def _ranked_policies(self, patient, policies):
         if len(policies) > len(PAYER_ROLES):
             raise UserError(_("%(patient)s has balances with more than three payers.",
                               patient=patient.name))
@@ -262,21 +285,7 @@ class MedicalOpeningBalance(models.Model):
         for case in patient.medical_case_ids.filtered(lambda c: not c.is_opening_balance):
             for role, policy in case._policies_by_role().items():
                 known_rank.setdefault(policy, PAYER_ROLES.index(role))
-        policies = policies.sorted(lambda policy: (known_rank.get(policy, 3), policy.id))
-        Case = self.env["medical.case"]
-        # An opening case whose policies bill these payers (their ranks stay as they are:
-        # posted charges read them), else a new one.
-        for case in Case.search([("patient_id", "=", patient.id),
-                                 ("is_opening_balance", "=", True),
-                                 ("company_id", "=", self.company_id.id)]):
-            if set(policies) <= set(case._policies_by_role().values()):
-                return case
-        return Case.create({
-            "name": _("Opening balances"), "patient_id": patient.id,
-            "date_start": min(lines.mapped("date_service")), "is_opening_balance": True,
-            **{f"{role}_policy_id": policy.id
-               for role, policy in zip(PAYER_ROLES, policies, strict=False)},
-        })
+        return policies.sorted(lambda policy: (known_rank.get(policy, 3), policy.id))
 
     def _opening_product(self):
         product = self.env["product.product"].search(

@@ -2,7 +2,7 @@
     "name": "Medical Billing EDI",
     "summary": "Electronic claims through a clearinghouse: 837P files out; 999 and 277CA "
     "answers in, read into each claim's status history (X12 on top of pyx12)",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "license": "LGPL-3",
     "author": "Medical Billing Contributors",
     "website": "https://github.com/medical-billing/odoo-medical-billing",
@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/medical_billing_edi_rules.xml",
         "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
         "wizards/medical_claim_answer_import_views.xml",
         "wizards/medical_billing_settings_views.xml",
         "views/medical_claim_answer_views.xml",

@@ -10,10 +10,11 @@ PLB_KINDS = [
     ("recoupment", "Recoupment of an overpayment"),
     ("withholding", "Withholding or balance forward"),
 ]
-# EOBs posted in one entry: Odoo's reconciliation costs more than linearly with the size of
-# an entry, so a large remittance posts its EOBs in entries of at most this many claims,
-# each taking its money from the deposit through the unapplied account.
-EOBS_PER_ENTRY = 200
+# EOBs posted in one entry: a large remittance posts its EOBs in entries of at most this
+# many claims (1,500 items for 3-line claims), each taking its money from the deposit
+# through the unapplied account, so that each entry stays one an accountant can open.
+# The size costs nothing: 1,000 claims post in the same time in entries of 50 or of 1,000.
+EOBS_PER_ENTRY = 100
 PLB_KIND_BY_CODE = {"L6": "interest", "WO": "recoupment", "72": "recoupment",
                     "J1": "recoupment", "FB": "withholding", "IR": "withholding"}
 PLB_ACCOUNT_FIELDS = {
@@ -85,42 +86,65 @@ class MedicalRemittance(models.Model):
 
     @billing_operation_method
     def action_post(self):
-        """Post each payment: its deposit, and its draft EOBs in entries of at most
-        EOBS_PER_ENTRY claims taking their money from it."""
-        self.env["medical.eob"].check_access("write")
+        """Post each payment: its deposit, and its draft EOBs with it."""
         for remittance in self:
-            if remittance.state != "draft":
-                raise UserError(_("%(payment)s is already posted.",
-                                  payment=remittance.display_name))
-            eobs = remittance.eob_ids
-            eobs._check_draft()
-            eobs.line_ids.charge_id.patient_id._medical_lock_for_payment()
-            eobs._check_postable(eobs._restored_by_reversals())
-            company = remittance.company_id
-            company._medical_check_setup()
-            journal = company.medical_payer_payment_journal_id
-            company._medical_check_open_date(remittance.date, journal)
-            # The entries come complete and balanced: skip Odoo's syncing of their dynamic
-            # lines when they are posted too (its flag, as for charges), or posting has
-            # every item's debit and credit computed again.
-            Move = self.env["account.move"].with_context(skip_invoice_sync=True)
-            deposit_vals = remittance._prepare_move_vals()
-            paying = eobs.filtered(lambda eob: any(
-                line.paid or line.adjustment_ids._posted() for line in eob.line_ids))
-            chunks = [paying[start:start + EOBS_PER_ENTRY]
-                      for start in range(0, len(paying), EOBS_PER_ENTRY)]
-            moves = Move._medical_create_entries(
-                ([deposit_vals] if deposit_vals["line_ids"] else [])
-                + [chunk._prepare_move_vals_together() for chunk in chunks])
-            moves.action_post()
-            moves.line_ids._medical_reconcile()
-            deposit = moves[:1] if deposit_vals["line_ids"] else Move
-            remittance.write({"state": "posted", "move_id": deposit.id,
-                              "name": deposit.name or remittance.reference})
-            for chunk, move in zip(chunks, moves - deposit, strict=True):
-                chunk._set_posted(move.sudo(False))
-            (eobs - paying)._set_posted(Move)
+            remittance._post_deposit()
+            remittance._post_eobs(remittance.eob_ids)
         return True
+
+    @billing_operation_method
+    def _post_deposit(self):
+        """Post the payment's deposit alone: the check or EFT, its provider-level
+        adjustments, and the claims' money on the unapplied account, where it waits for
+        the EOBs (_post_eobs) posted with it or later."""
+        self.ensure_one()
+        self.env["medical.eob"].check_access("write")
+        if self.state != "draft":
+            raise UserError(_("%(payment)s is already posted.", payment=self.display_name))
+        company = self.company_id
+        company._medical_check_setup()
+        company._medical_check_open_date(self.date, company.medical_payer_payment_journal_id)
+        deposit_vals = self._prepare_move_vals()
+        deposit = self.env["account.move"]
+        if deposit_vals["line_ids"]:
+            deposit = deposit.with_context(skip_invoice_sync=True)._medical_create_entries(
+                [deposit_vals])
+            deposit.action_post()
+        self.write({"state": "posted", "move_id": deposit.id,
+                    "name": deposit.name or self.reference})
+
+    @billing_operation_method
+    def _post_eobs(self, eobs):
+        """Post ``eobs``, draft EOBs of this posted payment, in entries of at most
+        EOBS_PER_ENTRY claims taking their money from the unapplied account: all of them,
+        or none if one cannot post."""
+        self.ensure_one()
+        self.env["medical.eob"].check_access("write")
+        if not eobs:
+            return
+        if self.state != "posted" or eobs.remittance_id != self:
+            raise UserError(_("EOBs of %(payment)s post once its deposit is posted.",
+                              payment=self.display_name))
+        eobs._check_draft()
+        eobs.line_ids.charge_id.patient_id._medical_lock_for_payment()
+        eobs._check_postable(eobs._restored_by_reversals())
+        self.company_id._medical_check_open_date(
+            self.date, self.company_id.medical_payer_payment_journal_id)
+        # The entries come complete and balanced: skip Odoo's syncing of their dynamic
+        # lines when they are posted too (its flag, as for charges), or posting has every
+        # item's debit and credit computed again.
+        Move = self.env["account.move"].with_context(skip_invoice_sync=True)
+        paying = eobs.filtered(lambda eob: any(
+            line.paid or line.adjustment_ids._posted() for line in eob.line_ids))
+        chunks = [paying[start:start + EOBS_PER_ENTRY]
+                  for start in range(0, len(paying), EOBS_PER_ENTRY)]
+        moves = Move._medical_create_entries(
+            [chunk._prepare_move_vals_together() for chunk in chunks])
+        moves.action_post()
+        moves.line_ids._medical_reconcile()
+        for chunk, move in zip(chunks, moves, strict=True):
+            chunk._set_posted(move.sudo(False))
+        (eobs - paying)._set_posted(Move)
 
     def _prepare_move_vals(self):
         """The deposit: the check or EFT on the bank account, the provider-level

@@ -7,11 +7,18 @@ from odoo.addons.medical_billing.models.medical_eob_adjustment import (
     UNPOSTED_DISPOSITIONS,
 )
 from odoo.addons.medical_billing.models.medical_posted_guard import billing_operation_method
-from odoo.exceptions import UserError
+from odoo.addons.medical_billing.models.medical_remittance import EOBS_PER_ENTRY
+from odoo.exceptions import UserError, ValidationError
 
 from ..edi import codes
 
-ERA_STATES = [("draft", "To Post"), ("posted", "Posted")]
+ERA_STATES = [("draft", "To Post"), ("posting", "Posting"), ("posted", "Posted")]
+# An ERA of more ready claims than this (system parameter, default POSTED_AT_ONCE) posts
+# its deposit at once and its claims in the background, EOBS_PER_ENTRY claims a
+# transaction: posted in one request, a 10,000-claim ERA would outlast Odoo's time limits
+# of a request (limit_time_real, 120 s by default) and roll back.
+POSTED_AT_ONCE_PARAM = "medical_billing_edi.era_claims_posted_at_once"
+POSTED_AT_ONCE = 1_000
 ERA_CLAIM_STATES = [
     ("ready", "Ready to Post"),
     ("exception", "To Resolve"),
@@ -36,7 +43,9 @@ class MedicalEra(models.Model):
 
     _name = "medical.era"
     _description = "Electronic Remittance (ERA)"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "medical.posted.guard.mixin"]
+    # Set by posting only: a client's write could otherwise post the same payment twice.
+    _medical_protected_fields = frozenset({"state", "remittance_id"})
     _order = "payment_date desc, id desc"
     _check_company_auto = True
 
@@ -98,7 +107,8 @@ class MedicalEra(models.Model):
     @billing_operation_method
     def action_post(self):
         """Post what is clean: the payer's payment with an EOB per ready claim. Claims that
-        cannot post stay to resolve, with the reason; nothing of them posts."""
+        cannot post stay to resolve, with the reason; nothing of them posts. A large ERA
+        posts its payment's deposit now and its claims in the background."""
         self.env["medical.eob"].check_access("create")
         for era in self:
             if era.state != "draft":
@@ -124,20 +134,94 @@ class MedicalEra(models.Model):
                     "description": plb["description"], "amount": plb["amount"],
                 }) for plb in era.provider_adjustments or []],
             })
-            # The ERA's chatter says what was posted: no "created" message per EOB (Odoo's
-            # own flag for records made in bulk).
-            eobs = self.env["medical.eob"].with_context(mail_create_nolog=True).create([
-                {**claim._eob_vals(), "remittance_id": remittance.id} for claim in ready])
-            for claim, eob in zip(ready, eobs, strict=True):
-                claim.eob_id = eob
-            remittance.action_post()
-            ready.state = "posted"
-            era.write({"state": "posted", "remittance_id": remittance.id})
-            ready._record_crossovers()
+            era.remittance_id = remittance
+            if len(ready) > era._claims_posted_at_once():
+                remittance._post_deposit()
+                era.state = "posting"
+                era.message_post(body=_(
+                    "The payment is deposited; its %(count)s claims post in the background, "
+                    "%(batch)s at a time (started by %(user)s). This page shows how many "
+                    "have posted.", count=len(ready), batch=EOBS_PER_ENTRY,
+                    user=self.env.user.name))
+                self.env.ref("medical_billing_edi.ir_cron_medical_era_post")._trigger()
+                continue
+            era._post_ready(ready, with_deposit=True)
+            era.state = "posted"
             era.message_post(body=_(
                 "Posted %(posted)s claims; %(left)s left to resolve.",
                 posted=len(ready), left=era.exception_count))
         return True
+
+    def _claims_posted_at_once(self):
+        return int(self.env["ir.config_parameter"].sudo().get_param(
+            POSTED_AT_ONCE_PARAM, POSTED_AT_ONCE))
+
+    def _post_ready(self, era_claims, with_deposit=False):
+        """Post ``era_claims``, ready claims of this ERA: an EOB each on the ERA's payment,
+        posted with the payment's deposit when ``with_deposit``, else from the money the
+        deposit left unapplied."""
+        self.ensure_one()
+        remittance = self.remittance_id
+        # The ERA's chatter says what was posted: no "created" message per EOB (Odoo's
+        # own flag for records made in bulk).
+        eobs = self.env["medical.eob"].with_context(mail_create_nolog=True).create([
+            {**era_claim._eob_vals(), "remittance_id": remittance.id}
+            for era_claim in era_claims])
+        for era_claim, eob in zip(era_claims, eobs, strict=True):
+            era_claim.eob_id = eob
+        if with_deposit:
+            remittance.action_post()
+        else:
+            remittance._post_eobs(eobs)
+        era_claims.state = "posted"
+        era_claims._record_crossovers()
+
+    @api.model
+    def _cron_post_in_background(self, batch_size=EOBS_PER_ENTRY):
+        """Scheduled action: post the next ``batch_size`` ready claims of the oldest ERA
+        posting in the background, one transaction a call (Odoo's scheduler commits each
+        and calls again while claims remain)."""
+        era = self.search([("state", "=", "posting")], order="id", limit=1)
+        done = era._post_next_batch(batch_size) if era else 0
+        remaining = self.env["medical.era.claim"].search_count([
+            ("era_id.state", "=", "posting"), ("state", "=", "ready")])
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @billing_operation_method
+    def _post_next_batch(self, batch_size):
+        """Post the next ``batch_size`` ready claims of this ERA, reversals first. Should
+        they fail to post (a period closed meanwhile, say), nothing of them posts: they go
+        to resolve, with the reason, and the next batch follows. Returns how many claims
+        it took."""
+        self.ensure_one()
+        # Searched, not filtered from the ERA's claims: each batch would read them all.
+        Claim = self.env["medical.era.claim"]
+        ready_domain = [("era_id", "=", self.id), ("state", "=", "ready")]
+        batch = Claim.search([*ready_domain, ("status_code", "=", REVERSAL_STATUS)],
+                             order="sequence, id", limit=batch_size)
+        if len(batch) < batch_size:
+            batch |= Claim.search([*ready_domain, ("status_code", "!=", REVERSAL_STATUS)],
+                                  order="sequence, id", limit=batch_size - len(batch))
+        try:
+            with self.env.cr.savepoint():
+                batch._recheck()
+                ready = batch.filtered(lambda claim: claim.state == "ready")
+                if ready:
+                    self._post_ready(ready)
+        except (UserError, ValidationError) as error:
+            batch.write({"state": "exception", "problem": _(
+                "Posting it in the background failed: %(error)s Fix that, then post the "
+                "claim here.", error=error.args[0])})
+        if not Claim.search_count(ready_domain, limit=1):
+            self.state = "posted"
+            self.message_post(body=_(
+                "Posted in the background: %(posted)s claims; %(left)s left to resolve.",
+                posted=self.posted_count, left=self.exception_count))
+        return len(batch)
+
+    def _medical_frozen_hint(self):
+        return _("Resolve its remaining claims one by one; to take the payment back, a "
+                 "Billing Manager deletes it under Payer Payments.")
 
     def action_open_exceptions(self):
         self.ensure_one()
@@ -151,6 +235,10 @@ class MedicalEraClaim(models.Model):
 
     _name = "medical.era.claim"
     _description = "ERA Claim"
+    _inherit = ["medical.posted.guard.mixin"]
+    # Set by the dry run and posting only; the biller sets the claim of one to resolve.
+    _medical_protected_fields = frozenset(
+        {"state", "eob_id", "reversed_eob_id", "plan", "problem"})
     _order = "era_id, sequence, id"
     _check_company_auto = True
 
@@ -184,6 +272,14 @@ class MedicalEraClaim(models.Model):
     problem = fields.Text(string="To Resolve", readonly=True)
     eob_id = fields.Many2one("medical.eob", string="EOB", readonly=True)
 
+    def _medical_is_frozen(self):
+        self.ensure_one()
+        return self.state == "posted"
+
+    def _medical_frozen_hint(self):
+        return _("Its EOB is posted: a Billing Manager deletes the payer's payment to take "
+                 "it back.")
+
     @api.depends("plan", "state", "reversed_eob_id")
     def _compute_outcome(self):
         for era_claim in self:
@@ -198,6 +294,7 @@ class MedicalEraClaim(models.Model):
 
     # ------------------------------------------------------------------ the plan
 
+    @billing_operation_method
     def _plan(self):
         """Match each claim not posted yet and say what posting it does (``outcome``), or
         why it cannot post (``problem``, state to resolve). Reads, never posts."""
@@ -228,6 +325,7 @@ class MedicalEraClaim(models.Model):
                     restored[era_claim.era_id.id][charge_id] -= amount
         return True
 
+    @billing_operation_method
     def _recheck(self):
         """Before posting, each planned claim's amounts against the ledger as it is now:
         one that settles more than its payer owes since the dry run (another payment
@@ -474,7 +572,8 @@ class MedicalEraClaim(models.Model):
         """Post claims resolved after their payment was posted: each EOB takes its money from
         what the payment left unapplied."""
         self.env["medical.eob"].check_access("create")
-        claims = self.filtered(lambda c: c.state == "exception" and c.era_id.state == "posted")
+        claims = self.filtered(lambda c: c.state == "exception"
+                               and c.era_id.state in ("posting", "posted"))
         if not claims:
             raise UserError(_("Only claims left to resolve of a posted remittance are posted "
                               "one by one; post a new remittance as a whole."))

@@ -11,6 +11,7 @@ from odoo.tests import Form, tagged
 from ..edi import Envelope, write_835
 from ..edi.models import Adjustment
 from ..edi.results import ClaimPayment, Party, ProviderAdjustment, Remittance, ServicePayment
+from ..models.medical_era import POSTED_AT_ONCE_PARAM
 from .claim_common import MedicalEdiClaimCommon
 
 DAY = datetime.date(2026, 3, 20)
@@ -370,6 +371,127 @@ class TestEraImport(MedicalEdiClaimCommon):
         ]).mapped("balance")), 0.0, msg="the payment's entries and their reversals")
         self.assertTiedOut()
 
+    # ------------------------------------------------------------------ large ERAs
+
+    def _post_in_background(self, era):
+        """Post ``era`` (more claims than are posted at once): it posts its deposit now."""
+        self.env["ir.config_parameter"].sudo().set_param(POSTED_AT_ONCE_PARAM, "1")
+        cron = self.env.ref("medical_billing_edi.ir_cron_medical_era_post")
+        Trigger = self.env["ir.cron.trigger"]
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
+        remittance = self._post(era)
+        self.assertEqual(era.state, "posting")
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1,
+                         "the scheduled action is triggered")
+        return remittance
+
+    def _run_batch(self, batch_size):
+        """One call of the scheduled action as Odoo's scheduler makes it: its progress."""
+        cron = self.env.ref("medical_billing_edi.ir_cron_medical_era_post")
+        __, progress = cron._add_progress()
+        self.env["medical.era"].with_context(
+            ir_cron_progress_id=progress.id)._cron_post_in_background(batch_size=batch_size)
+        return progress
+
+    def _unapplied_balance(self, remittance):
+        return sum(self.env["account.move.line"].search([
+            ("account_id", "=", self.company.medical_unapplied_payer_account_id.id),
+            ("parent_state", "=", "posted"),
+            ("move_id", "in", (remittance.move_id | remittance.eob_ids.move_id).ids),
+        ]).mapped("balance"))
+
+    def test_large_era_posts_its_claims_in_the_background(self):
+        claims = [self._sent_claim() for __ in range(3)]
+        era = self._import_era(self._835(("EFT130", [self._claim_payment(claim, [
+            self._service(claim.line_ids, claim.line_ids.amount - 9, [("CO", "45", 9)])])
+            for claim in claims], [])))
+        remittance = self._post_in_background(era)
+        # The deposit alone: the whole payment waits on the unapplied account.
+        self.assertEqual(remittance.state, "posted")
+        self.assertFalse(remittance.eob_ids)
+        self.assertAlmostEqual(self._deposit_items(remittance).balance, era.amount)
+        self.assertAlmostEqual(self._unapplied_balance(remittance), -era.amount)
+        self.assertEqual((era.ready_count, era.posted_count), (3, 0))
+        self.assertTiedOut()
+        with self.assertRefused("still posting in the background"):
+            remittance.with_user(self.billing_manager)._delete("Posted twice")
+
+        progress = self._run_batch(2)
+        self.assertEqual((progress.done, progress.remaining), (2, 1),
+                         "the scheduler calls again while claims remain")
+        self.assertEqual((era.state, era.posted_count), ("posting", 2))
+        self.assertTiedOut()
+        progress = self._run_batch(2)
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        self.assertEqual(era.state, "posted")
+        self.assertEqual(len(remittance.eob_ids.move_id), 2, "an entry a batch")
+        self.assertAlmostEqual(self._unapplied_balance(remittance), 0.0)
+        for claim in claims:
+            charge = claim.line_ids.charge_id
+            self.assertRecordValues(charge, [{
+                "primary_paid": claim.line_ids.amount - 9, "primary_write_off": 9.0,
+                "primary_due": 0.0,
+            }])
+            self.assertEqual(claim.state, "paid")
+        write_offs = remittance.eob_ids.move_id.line_ids.filtered(
+            lambda item: item.medical_entry_kind == "write_off" and item.medical_party_role)
+        self.assertEqual(write_offs.mapped("medical_adjustment_reason"), ["45"] * 3)
+        self.assertIn("Posted in the background: 3 claims",
+                      era.message_ids[:1].body)
+        self.assertTiedOut()
+
+    def test_reversal_and_correction_post_in_order_in_the_background(self):
+        claim = self._sent_claim()
+        line = claim.line_ids
+        amount = line.amount
+        self._post(self._import_era(self._835(("EFT131", [self._claim_payment(claim, [
+            self._service(line, amount - 20, [("CO", "45", 20)])])], []))))
+        correction = self._claim_payment(claim, [self._service(
+            line, amount - 30, [("CO", "45", 10), ("PR", "2", 20)])],
+            payer_number=f"BH-{claim.name}-B")
+        reversal = self._claim_payment(claim, [self._service(
+            line, -(amount - 20), [("CO", "45", -20)], charge=-amount)], status="22")
+        # The correction first in the file: the reversal still posts first.
+        era = self._import_era(self._835(("EFT132", [correction, reversal], [])))
+        remittance = self._post_in_background(era)
+        self._run_batch(1)
+        self.assertTrue(era.claim_ids[1].eob_id.reversed_eob_id, "the reversal first")
+        self._run_batch(1)
+        self.assertEqual(era.state, "posted")
+        self.assertRecordValues(line.charge_id, [{
+            "primary_paid": amount - 30, "primary_write_off": 10.0, "primary_due": 0.0,
+            "secondary_due": 20.0,
+        }])
+        self.assertAlmostEqual(self._unapplied_balance(remittance), 0.0)
+        self.assertTiedOut()
+
+    def test_a_background_batch_that_cannot_post_goes_to_resolve(self):
+        first, second = self._sent_claim(), self._sent_claim()
+        era = self._import_era(self._835(("EFT133", [
+            self._claim_payment(claim, [self._service(claim.line_ids, claim.line_ids.amount)])
+            for claim in (first, second)], [])))
+        remittance = self._post_in_background(era)
+        items = self.env["account.move.line"].search_count([])
+        # The accountant closes the payment's period before its claims post.
+        self.company.fiscalyear_lock_date = DAY
+        cron = self.env.ref("medical_billing_edi.ir_cron_medical_era_post")
+        cron.method_direct_trigger()  # the code of the scheduled action, as it runs
+        self.assertEqual(era.state, "posted")
+        self.assertEqual(era.claim_ids.mapped("state"), ["exception", "exception"])
+        self.assertIn("Posting it in the background failed", era.claim_ids[0].problem)
+        self.assertIn("locked period", era.claim_ids[0].problem)
+        self.assertFalse(remittance.eob_ids, "nothing of the batch posted")
+        self.assertEqual(self.env["account.move.line"].search_count([]), items)
+        self.assertAlmostEqual(self._unapplied_balance(remittance), -era.amount)
+        self.assertEqual((first | second).mapped("state"), ["submitted", "submitted"])
+        self.assertTiedOut()
+        # Reopened, each is posted from the list.
+        self.company.fiscalyear_lock_date = False
+        era.claim_ids.with_user(self.biller).action_post()
+        self.assertEqual((first | second).mapped("state"), ["paid", "paid"])
+        self.assertAlmostEqual(self._unapplied_balance(remittance), 0.0)
+        self.assertTiedOut()
+
     # ------------------------------------------------------------------ files
 
     def test_two_payments_in_one_file(self):
@@ -423,6 +545,31 @@ class TestEraImport(MedicalEdiClaimCommon):
             claim, [self._service(claim.line_ids, claim.line_ids.amount)])], []))
         era = self._import_era("\ufeff" + text.replace("\n", "\r\n"))
         self.assertEqual(era.claim_ids.state, "ready")
+
+    def test_a_posted_remittance_is_frozen_whatever_the_client_sends(self):
+        claim, other = self._sent_claim(), self._sent_claim()
+        era = self._import_era(self._835(("EFT134", [
+            self._claim_payment(claim, [self._service(claim.line_ids, claim.line_ids.amount)]),
+            self._claim_payment(other, [self._service(other.line_ids, other.line_ids.amount)],
+                                number="NOT-OURS"),
+        ], [])))
+        ready, to_resolve = era.claim_ids
+        with self.assertRefused("set by posting"):
+            ready.with_user(self.biller).write({"plan": [{"charge_id": 1, "paid": 999}]})
+        self._post(era)
+        remittances = self.env["medical.remittance"].search_count([])
+        # Sent back to draft, it would post the same payment again.
+        with self.assertRefused("set by posting"):
+            era.with_user(self.biller).write({"state": "draft"})
+        with self.assertRefused("set by posting"):
+            ready.with_user(self.biller).write({"state": "ready"})
+        with self.assertRefused("is posted and kept as posted"):
+            ready.with_user(self.biller).write({"claim_id": other.id})
+        self.assertEqual((era.state, ready.state), ("posted", "posted"))
+        self.assertEqual(self.env["medical.remittance"].search_count([]), remittances)
+        # The claim left to resolve still takes the biller's match.
+        to_resolve.with_user(self.biller).write({"claim_id": other.id})
+        self.assertEqual(to_resolve.claim_id, other)
 
     def test_same_file_twice_posts_nothing(self):
         claim = self._sent_claim()

@@ -122,7 +122,7 @@ class StatementBench(Bench):
         # Odoo's invoices in the batches the statements get: several documents per
         # wkhtmltopdf call only with Odoo's patched build.
         self.render_batch = medical_statement.RENDER_BATCH \
-            if medical_statement.wkhtmltopdf_renders_batches() else 1
+            if medical_statement.wkhtmltopdf_is_patched() else 1
         if self.render_batch == 1:
             self.notes.append("wkhtmltopdf is not built on Odoo's patched Qt: statements and "
                               "invoices are rendered one per wkhtmltopdf call, without "

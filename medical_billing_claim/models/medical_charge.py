@@ -1,9 +1,8 @@
 import logging
-import subprocess
 
 from odoo import Command, _, api, fields, models, tools
-from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 from odoo.addons.medical_billing.models.account_move_line import PAYER_ROLES
+from odoo.addons.medical_billing.wkhtmltopdf import wkhtmltopdf_is_patched
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -138,13 +137,9 @@ class MedicalCharge(models.Model):
         prints, but Odoo logs a warning for each document, which the demo must not cause."""
         if tools.config["test_enable"]:
             return True
-        binary = _get_wkhtmltopdf_bin()
-        if not binary or self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
-            return False
-        version = subprocess.run([binary, "--version"], capture_output=True, text=True,
-                                 check=False).stdout
-        if "patched qt" not in version:
-            _logger.info("Demo paper claims are left to send: %s is not built on patched "
-                         "Qt.", version.strip())
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok" \
+                or not wkhtmltopdf_is_patched():
+            _logger.info("Demo paper claims are left to send: no wkhtmltopdf built on "
+                         "patched Qt here.")
             return False
         return True

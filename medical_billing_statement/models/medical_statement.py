@@ -1,14 +1,13 @@
-import functools
-import subprocess
 import uuid
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.addons.medical_billing.models.account_move_line import PAYER_ROLES
+from odoo.addons.medical_billing.wkhtmltopdf import wkhtmltopdf_is_patched
 from odoo.addons.payment.controllers.portal import PaymentPortal
 from odoo.exceptions import UserError
-from odoo.tools import find_in_path, split_every
+from odoo.tools import split_every
 
 # Aging of what a patient owes, by the age of each open item (from the date of the entry
 # that made the patient owe it): the statement's buckets, upper limits included.
@@ -30,16 +29,6 @@ FROZEN_FIELDS = frozenset({
 # Statements rendered per wkhtmltopdf call: Odoo splits the file into one kept PDF each.
 # A wkhtmltopdf without Odoo's patched Qt renders one document per call only.
 RENDER_BATCH = 100
-
-
-@functools.cache
-def wkhtmltopdf_renders_batches():
-    try:
-        version = subprocess.run([find_in_path("wkhtmltopdf"), "--version"],
-                                 capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return "patched qt" in version.stdout.lower()
 
 
 def aging_bucket(age_days):
@@ -307,7 +296,7 @@ class MedicalStatement(models.Model):
         PDF per statement (the report's attachment), reused by every later print."""
         report = self.env.ref("medical_billing_statement.action_report_statement")
         Report = self.env["ir.actions.report"].sudo()
-        batch_size = RENDER_BATCH if wkhtmltopdf_renders_batches() else 1
+        batch_size = RENDER_BATCH if wkhtmltopdf_is_patched() else 1
         for ids in split_every(batch_size, self.ids):
             batch = self.browse(ids)
             __, kind = Report._render_qweb_pdf(report, batch.ids)

@@ -232,20 +232,28 @@ class TestEraImport(MedicalEdiClaimCommon):
 
     # ------------------------------------------------------------------ reversals
 
-    def test_reversal_and_correction(self):
+    def _paid_then_reversed(self, trace):
+        """A claim paid by an ERA (CO-45 20.00), and the claim payments of the payer's
+        reversal of it (status 22) and of its correction (CO-45 10.00, PR-2 20.00)."""
         claim = self._sent_claim()
         line = claim.line_ids
         amount = line.amount
-        self._post(self._import_era(self._835(("EFT105", [self._claim_payment(claim, [
+        self._post(self._import_era(self._835((trace, [self._claim_payment(claim, [
             self._service(line, amount - 20, [("CO", "45", 20)])])], []))))
-        charge = line.charge_id
-        self.assertEqual(charge.primary_paid, amount - 20)
-        # The payer takes it back (status 22) and pays it again, corrected.
+        self.assertEqual(line.charge_id.primary_paid, amount - 20)
         reversal = self._claim_payment(claim, [self._service(
             line, -(amount - 20), [("CO", "45", -20)], charge=-amount)], status="22")
         correction = self._claim_payment(claim, [self._service(
             line, amount - 30, [("CO", "45", 10), ("PR", "2", 20)])],
             payer_number=f"BH-{claim.name}-B")
+        return claim, reversal, correction
+
+    def test_reversal_and_correction(self):
+        claim, reversal, correction = self._paid_then_reversed("EFT105")
+        line = claim.line_ids
+        amount = line.amount
+        charge = line.charge_id
+        # The payer takes it back (status 22) and pays it again, corrected.
         era = self._import_era(self._835(("EFT106", [reversal, correction], [])))
         self.assertEqual(era.claim_ids.mapped("state"), ["ready", "ready"])
         self.assertIn("Reverses", era.claim_ids[0].outcome)
@@ -441,16 +449,9 @@ class TestEraImport(MedicalEdiClaimCommon):
         self.assertTiedOut()
 
     def test_reversal_and_correction_post_in_order_in_the_background(self):
-        claim = self._sent_claim()
+        claim, reversal, correction = self._paid_then_reversed("EFT131")
         line = claim.line_ids
         amount = line.amount
-        self._post(self._import_era(self._835(("EFT131", [self._claim_payment(claim, [
-            self._service(line, amount - 20, [("CO", "45", 20)])])], []))))
-        correction = self._claim_payment(claim, [self._service(
-            line, amount - 30, [("CO", "45", 10), ("PR", "2", 20)])],
-            payer_number=f"BH-{claim.name}-B")
-        reversal = self._claim_payment(claim, [self._service(
-            line, -(amount - 20), [("CO", "45", -20)], charge=-amount)], status="22")
         # The correction first in the file: the reversal still posts first.
         era = self._import_era(self._835(("EFT132", [correction, reversal], [])))
         remittance = self._post_in_background(era)

@@ -45,7 +45,7 @@ class MedicalEra(models.Model):
     _description = "Electronic Remittance (ERA)"
     _inherit = ["mail.thread", "medical.posted.guard.mixin"]
     # Set by posting only: a client's write could otherwise post the same payment twice.
-    _medical_protected_fields = frozenset({"state", "remittance_id"})
+    _medical_protected_fields = frozenset({"state", "remittance_id", "posted_by_id"})
     _order = "payment_date desc, id desc"
     _check_company_auto = True
 
@@ -72,6 +72,9 @@ class MedicalEra(models.Model):
         string="Provider Adjustments", compute="_compute_provider_adjustments_display")
     remittance_id = fields.Many2one("medical.remittance", string="Payer Payment",
                                     readonly=True, check_company=True)
+    posted_by_id = fields.Many2one(
+        "res.users", string="Posted By", readonly=True, copy=False,
+        help="Who posted the remittance: its claims posting in the background post as them.")
     ready_count = fields.Integer(compute="_compute_counts")
     exception_count = fields.Integer(compute="_compute_counts")
     posted_count = fields.Integer(compute="_compute_counts")
@@ -134,7 +137,7 @@ class MedicalEra(models.Model):
                     "description": plb["description"], "amount": plb["amount"],
                 }) for plb in era.provider_adjustments or []],
             })
-            era.remittance_id = remittance
+            era.write({"remittance_id": remittance.id, "posted_by_id": self.env.uid})
             if len(ready) > era._claims_posted_at_once():
                 remittance._post_deposit()
                 era.state = "posting"
@@ -182,7 +185,9 @@ class MedicalEra(models.Model):
         posting in the background, one transaction a call (Odoo's scheduler commits each
         and calls again while claims remain)."""
         era = self.search([("state", "=", "posting")], order="id", limit=1)
-        done = era._post_next_batch(batch_size) if era else 0
+        # As the biller who posted it, under their rights, not as the scheduler's user.
+        done = era.with_user(era.posted_by_id or self.env.user).with_company(
+            era.company_id)._post_next_batch(batch_size) if era else 0
         remaining = self.env["medical.era.claim"].search_count([
             ("era_id.state", "=", "posting"), ("state", "=", "ready")])
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

@@ -446,6 +446,9 @@ class TestEraImport(MedicalEdiClaimCommon):
         self.assertEqual(write_offs.mapped("medical_adjustment_reason"), ["45"] * 3)
         self.assertIn("Posted in the background: 3 claims",
                       era.message_ids[:1].body)
+        self.assertEqual(era.posted_by_id, self.biller)
+        self.assertEqual(remittance.eob_ids.create_uid, self.biller,
+                         "posted as the biller who posted the remittance, not as the scheduler")
         self.assertTiedOut()
 
     def test_reversal_and_correction_post_in_order_in_the_background(self):

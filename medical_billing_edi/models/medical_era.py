@@ -73,7 +73,7 @@ class MedicalEra(models.Model):
     remittance_id = fields.Many2one("medical.remittance", string="Payer Payment",
                                     readonly=True, check_company=True)
     posted_by_id = fields.Many2one(
-        "res.users", string="Posted By", readonly=True, copy=False,
+        "res.users", readonly=True, copy=False,
         help="Who posted the remittance: its claims posting in the background post as them.")
     ready_count = fields.Integer(compute="_compute_counts")
     exception_count = fields.Integer(compute="_compute_counts")
